@@ -1,0 +1,45 @@
+// The yargs program: global options, the command list, and the two kinds of
+// error. A usage error prints the usage and exits 2; an expected failure
+// (SandboxError) prints one line and exits with its code; anything else is a
+// bug and keeps its stack.
+import yargs from 'yargs';
+import { commands } from './commands/index.js';
+import { ExitCode, UsageError, isSandboxError } from './errors.js';
+import { VERSION } from './version.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const parser = yargs(argv)
+    .scriptName('sandbox')
+    .usage('Usage: $0 COMMAND [OPTIONS]')
+    .usage('Turn an installed system service into isolated, SELinux-labelled sandboxes run by systemd.')
+    .option('root', {
+      type: 'string',
+      describe: 'work on the files under DIR, like systemctl --root (no daemon is contacted)',
+      global: true,
+    })
+    .command(commands)
+    .demandCommand(1, 'Name a command: see the list above.')
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version(VERSION)
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .epilog('Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 conflict, 5 unavailable.')
+    .fail((msg, err, y) => {
+      if (err) throw err;
+      y.showHelp((s: string) => process.stderr.write(s + '\n\n'));
+      throw new UsageError(msg);
+    });
+  try {
+    await parser.parseAsync();
+  } catch (e) {
+    if (isSandboxError(e)) {
+      process.stderr.write(`sandbox: ${e.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`sandbox: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    return ExitCode.failure;
+  }
+  return Number(process.exitCode ?? 0);
+}

@@ -1,0 +1,29 @@
+// What every command shares: the global options, and how a handler turns into an exit code.
+import type { Argv } from 'yargs';
+import { makePaths, type Paths } from '../paths.js';
+
+export interface GlobalArgs {
+  root?: string;
+}
+
+export interface JsonArgs {
+  json?: boolean;
+}
+
+export function pathsOf(argv: GlobalArgs): Paths {
+  return makePaths(argv.root);
+}
+
+export function withJson<T>(y: Argv<T>): Argv<T & JsonArgs> {
+  return y.option('json', { type: 'boolean', describe: 'print machine-readable JSON on stdout' });
+}
+
+/** Progress and notes go to stderr; data stays alone on stdout. */
+export function note(message: string): void {
+  process.stderr.write(message + '\n');
+}
+
+/** The exit code a handler wants, without calling process.exit (so buses can close). */
+export function setExitCode(code: number): void {
+  if (code > Number(process.exitCode ?? 0)) process.exitCode = code;
+}

@@ -1,0 +1,57 @@
+// The checks of `sandbox doctor`, each a small function returning ok/warn/fail.
+import { promises as fs } from 'node:fs';
+import type { Paths } from '../paths.js';
+import { containerContexts, typeOf } from '../selinux/contexts.js';
+import { selinuxMode } from '../selinux/state.js';
+import { SystemdClient } from '../systemd/client.js';
+import { systemBusAddress } from '../systemd/dbus-names.js';
+import { fail, ok, warn, type Check } from './check.js';
+
+export function checkRoot(paths: Paths): Check {
+  const uid = process.getuid?.() ?? -1;
+  if (uid === 0) return ok('root', 'running as root');
+  if (paths.offline) return warn('root', `running as uid ${uid}: fine for --root, but a live host needs root`);
+  return fail('root', `running as uid ${uid}: sandbox needs root to create and manage sandboxes`);
+}
+
+export async function checkSystemd(paths: Paths): Promise<Check> {
+  if (paths.offline) return warn('systemd', 'not checked: --root works offline');
+  const address = systemBusAddress();
+  try {
+    const c = await SystemdClient.connect({ address, callTimeoutMs: 5000 });
+    try {
+      const version = await c.version();
+      return ok('systemd', `systemd ${version} reachable over D-Bus at ${address}`, { version, address });
+    } finally {
+      c.close();
+    }
+  } catch (e) {
+    return fail('systemd', (e as Error).message, { address });
+  }
+}
+
+export async function checkSelinux(paths: Paths): Promise<Check> {
+  const mode = await selinuxMode(paths);
+  const data = { mode };
+  if (mode === 'enforcing') return ok('selinux', 'enforcing: sandbox labels are enforced', data);
+  if (mode === 'permissive') return warn('selinux', 'permissive: labels are written but denials are only logged', data);
+  return warn('selinux', 'disabled in the kernel: labels are written as xattrs but not enforced', data);
+}
+
+export async function checkContexts(paths: Paths): Promise<Check> {
+  const c = await containerContexts(paths);
+  const types = { process: typeOf(c.process), file: typeOf(c.file), roFile: typeOf(c.roFile) };
+  return ok('container types', `process ${types.process}, files ${types.file}, read-only ${types.roFile} (from ${c.source})`, { ...types, source: c.source });
+}
+
+export async function checkDir(name: string, dir: string): Promise<Check> {
+  try {
+    const st = await fs.lstat(dir);
+    if (st.isSymbolicLink()) return fail(name, `${dir} is a symlink: refusing to use it`);
+    if (!st.isDirectory()) return fail(name, `${dir} is not a directory`);
+    return ok(name, `${dir} exists (mode ${(st.mode & 0o7777).toString(8)})`, { path: dir });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return ok(name, `${dir} does not exist yet: created by the first 'sandbox create'`, { path: dir });
+    return fail(name, `${dir}: ${(e as Error).message}`);
+  }
+}

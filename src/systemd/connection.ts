@@ -1,0 +1,31 @@
+// Connects to the system bus with a deadline. dbus-next emits 'error' for an
+// unreachable socket (an unhandled 'error' would crash) and a failed Hello may
+// never settle, so both are turned into one clear UnavailableError.
+import dbus from 'dbus-next';
+import type { MessageBus } from 'dbus-next';
+import { UnavailableError } from '../errors.js';
+import { withTimeout } from './timeout.js';
+
+export async function connectBus(address: string, timeoutMs: number): Promise<MessageBus> {
+  let bus: MessageBus;
+  try {
+    bus = dbus.sessionBus({ busAddress: address });
+  } catch (e) {
+    throw new UnavailableError(`cannot reach systemd over D-Bus at ${address}: ${(e as Error).message}`);
+  }
+  const connected = new Promise<void>((resolve, reject) => {
+    bus.once('connect', () => resolve());
+    bus.on('error', (e: Error) => reject(new UnavailableError(`cannot reach systemd over D-Bus at ${address}: ${e.message ?? e}`)));
+  });
+  try {
+    await withTimeout(connected, timeoutMs, () => `cannot reach systemd over D-Bus at ${address}`);
+  } catch (e) {
+    try {
+      bus.disconnect();
+    } catch {
+      /* already gone */
+    }
+    throw e;
+  }
+  return bus;
+}
