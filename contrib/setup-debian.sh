@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Prepares a fresh Debian 12 machine to build, test and demo sandbox:
+# the Debian packages the tool and its tests use, then the npm dependencies.
+# Packages are installed before any throwaway systemd host boots (an overlay
+# does not reliably show files added to its lower layer later).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+packages=(
+  rpm attr util-linux procps iproute2 curl dbus systemd-container   # the tool at run time, and the test host
+  apache2                                                          # the real service of the tests and the demo
+  rpmlint man-db groff-base hyperfine                              # packaging checks, man page, benchmarks
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+# apache2's postinst may start it on a host where systemd is PID 1; the tests want it stopped there.
+npm ci --no-audit --no-fund

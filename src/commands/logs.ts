@@ -1,0 +1,34 @@
+import type { CommandModule } from 'yargs';
+import { requireRecord, unitsOf } from '../lifecycle/sandboxes.js';
+import { followJournal, readJournal, renderEntry, sandboxMatches } from '../journal/read.js';
+import { pathsOf, requireLive, type GlobalArgs } from './common.js';
+
+interface Args extends GlobalArgs {
+  name: string;
+  follow?: boolean;
+  lines: number;
+}
+
+export const logsCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'logs <name>',
+  describe: "show the sandbox's service output and the tool's entries about it, from the journal",
+  builder: (y) =>
+    y
+      .positional('name', { type: 'string', demandOption: true })
+      .option('follow', { alias: 'f', type: 'boolean', describe: 'keep printing new entries' })
+      .option('lines', { alias: 'n', type: 'number', default: 50, describe: 'how many recent entries' })
+      .check((a) => {
+        if (!Number.isInteger(a.lines) || a.lines < 0) throw new Error('--lines takes a whole number >= 0');
+        return true;
+      })
+      .example('$0 logs apache1 -n 20', '')
+      .example('$0 logs -f apache1', '') as never,
+  handler: async (argv) => {
+    const paths = pathsOf(argv);
+    requireLive(paths, 'logs');
+    const r = await requireRecord(paths, argv.name);
+    const matches = sandboxMatches(r.name, unitsOf(r));
+    if (argv.follow) return followJournal(matches, argv.lines, (l) => console.log(l));
+    for (const e of await readJournal(matches, argv.lines)) console.log(renderEntry(e));
+  },
+};

@@ -1,0 +1,57 @@
+import type { CommandModule } from 'yargs';
+import { requireRecord } from '../lifecycle/sandboxes.js';
+import { sandboxStates } from '../lifecycle/state.js';
+import { printJson } from '../output/json.js';
+import { formatBytes } from '../output/table.js';
+import { withSystemd } from '../systemd/client.js';
+import { pathsOf, requireLive, withJson, type GlobalArgs, type JsonArgs } from './common.js';
+
+interface Args extends GlobalArgs, JsonArgs {
+  name: string;
+}
+
+export const statusCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'status <name>',
+  describe: "show a sandbox's state, main PID, memory, label, tree and units",
+  builder: (y) => withJson(y).positional('name', { type: 'string', demandOption: true }).example('$0 status apache1', '') as never,
+  handler: async (argv) => {
+    const paths = pathsOf(argv);
+    requireLive(paths, 'status');
+    const r = await requireRecord(paths, argv.name);
+    const status = await withSystemd(async (c) => {
+      const [state] = await sandboxStates(c, [r]);
+      const units = [];
+      for (const u of state!.units) {
+        const svc = await c.serviceProperties(u.unit);
+        units.push({ ...u, mainPid: svc.mainPid, memory: svc.memoryCurrent, selinuxContext: svc.selinuxContext });
+      }
+      return {
+        name: r.name,
+        state: state!.state,
+        enabled: state!.units.every((u) => u.enabled === 'enabled'),
+        label: r.label,
+        processContext: r.processContext,
+        fileContext: r.fileContext,
+        tree: r.tree,
+        network: r.network,
+        packages: r.packages,
+        created: r.created,
+        units,
+      };
+    });
+    if (argv.json) return printJson(status);
+    const lines = [
+      `● ${status.name} - sandbox of ${r.units.join(', ')}`,
+      `     State: ${status.state}${status.enabled ? ' (enabled)' : ' (disabled)'}`,
+      `     Label: ${status.label} (${status.processContext})`,
+      `      Tree: ${status.tree}`,
+      `   Network: ${status.network === 'none' ? 'private (lo only)' : 'host'}`,
+      `  Packages: ${status.packages.join(' ') || '-'}`,
+      `   Created: ${status.created}`,
+      ...status.units.map(
+        (u) => `      Unit: ${u.unit}: ${u.activeState} (${u.subState})${u.mainPid ? `, main PID ${u.mainPid}` : ''}, memory ${formatBytes(u.memory)}`,
+      ),
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+  },
+};

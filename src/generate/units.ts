@@ -1,0 +1,145 @@
+// Pure renderers: (the service's parsed unit, the sandbox's facts) → files as data.
+// One place (src/apply/) writes them.
+import path from 'node:path';
+import { parseUnitFile, serializeUnitFile, type UnitFile } from '../unitfile/index.js';
+import { escapeSpecifiers, unitNameParts } from '../unitfile/index.js';
+import { fillTemplate, generatedHeader, loadTemplate } from './template.js';
+import {
+  HOST_DIRECTORY_SETTINGS,
+  directoryEnvironment,
+  translatePidFile,
+  translateRuntimeDirectory,
+} from './translate.js';
+
+export interface GeneratedFile {
+  /** Host path, e.g. /etc/systemd/system/apache2@apache1.service */
+  path: string;
+  content: string;
+  role: 'service' | 'dropin' | 'target';
+}
+
+export interface ServiceFacts {
+  /** The service the sandbox is made from, e.g. apache2.service */
+  unit: string;
+  /** Where its unit file was read, e.g. /lib/systemd/system/apache2.service */
+  source: string;
+  /** True when the vendor ships UNIT@.service: ours must not replace it. */
+  vendorTemplate: boolean;
+  /** Host unit directory, e.g. /etc/systemd/system */
+  unitDir: string;
+  /** Host state directory holding the trees, e.g. /var/lib/sandbox */
+  stateDir: string;
+  version: string;
+}
+
+export interface InstanceFacts {
+  name: string;
+  processContext: string;
+  network: 'none' | 'host';
+  /** Host paths (e.g. /etc/apache2) whose copies in the tree are bound over them. */
+  boundPaths: string[];
+  /** Host path of the sandbox tree, e.g. /var/lib/sandbox/apache1 */
+  tree: string;
+}
+
+export function prefixOf(unit: string): string {
+  return unitNameParts(unit).prefix;
+}
+
+export function targetName(unit: string): string {
+  return `${prefixOf(unit)}-sandboxes.target`;
+}
+
+export function instanceName(unit: string, name: string): string {
+  return `${prefixOf(unit)}@${name}.service`;
+}
+
+/** Where the shared body of the sandbox units goes: our template, or per instance when the vendor has one. */
+export function serviceFilePath(s: ServiceFacts, name: string): string {
+  return path.join(s.unitDir, s.vendorTemplate ? instanceName(s.unit, name) : `${prefixOf(s.unit)}@.service`);
+}
+
+export function dropInPath(s: ServiceFacts, name: string): string {
+  return path.join(s.unitDir, `${instanceName(s.unit, name)}.d`, '50-sandbox.conf');
+}
+
+/** Apply the host-view translations to the [Service] section of a copy of the unit. */
+function translateService(u: UnitFile): void {
+  const pid = u.get('Service', 'PIDFile');
+  if (pid !== undefined) u.set('Service', 'PIDFile', translatePidFile(pid));
+  const runtime = u.getAll('Service', 'RuntimeDirectory');
+  if (runtime.length) {
+    u.unset('Service', 'RuntimeDirectory');
+    for (const r of runtime) u.add('Service', 'RuntimeDirectory', translateRuntimeDirectory(r));
+  }
+  for (const setting of Object.keys(HOST_DIRECTORY_SETTINGS)) {
+    const values = u.getAll('Service', setting);
+    if (!values.length) continue;
+    u.unset('Service', setting);
+    for (const v of values) {
+      const env = directoryEnvironment(setting, v);
+      if (env) u.add('Service', 'Environment', env);
+    }
+  }
+}
+
+/** The body every sandbox of the service shares: the service's own settings + templates/sandbox-service.in. */
+export function renderService(original: UnitFile, s: ServiceFacts): string {
+  const u = original.clone();
+  const description = u.get('Unit', 'Description') ?? s.unit;
+  for (const section of u.sections()) {
+    if (section !== 'Unit' && section !== 'Service') u.removeSection(section);
+  }
+  if (!u.sections().includes('Unit')) u.addSection('Unit');
+  u.unset('Unit', 'Description');
+  translateService(u);
+  const additions = parseUnitFile(
+    fillTemplate(
+      loadTemplate('sandbox-service.in'),
+      { description: escapeSpecifiers(description), unit: s.unit, target: targetName(s.unit), stateDir: s.stateDir },
+      'sandbox-service.in',
+    ),
+    'templates/sandbox-service.in',
+  );
+  for (const section of additions.sections()) {
+    if (!u.sections().includes(section)) u.addSection(section);
+    for (const e of additions.entries(section)) u.add(section, e.key, e.value);
+  }
+  return generatedHeader(s.version, `from ${s.source} for the sandboxes of ${s.unit}`) + serializeUnitFile(u);
+}
+
+function bindLines(i: InstanceFacts): string {
+  return i.boundPaths
+    .slice()
+    .sort()
+    .map((p) => `BindPaths=${escapeSpecifiers(path.join(i.tree, p))}:${escapeSpecifiers(p)}`)
+    .join('\n');
+}
+
+export function renderDropIn(s: ServiceFacts, i: InstanceFacts): string {
+  return (
+    generatedHeader(s.version, `for sandbox ${i.name} of ${s.unit}`) +
+    fillTemplate(
+      loadTemplate('sandbox-instance.conf.in'),
+      {
+        processContext: i.processContext,
+        privateNetwork: i.network === 'none' ? 'yes' : 'no',
+        bindPaths: bindLines(i),
+      },
+      'sandbox-instance.conf.in',
+    )
+  );
+}
+
+export function renderTarget(s: ServiceFacts): string {
+  return generatedHeader(s.version, `for the sandboxes of ${s.unit}`) + fillTemplate(loadTemplate('sandboxes.target.in'), { unit: s.unit }, 'sandboxes.target.in');
+}
+
+/** Every file one sandbox of one service needs. */
+export function sandboxUnitFiles(original: UnitFile, s: ServiceFacts, i: InstanceFacts): GeneratedFile[] {
+  return [
+    { path: serviceFilePath(s, i.name), content: renderService(original, s), role: 'service' },
+    { path: dropInPath(s, i.name), content: renderDropIn(s, i), role: 'dropin' },
+    { path: path.join(s.unitDir, targetName(s.unit)), content: renderTarget(s), role: 'target' },
+  ];
+}

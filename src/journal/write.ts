@@ -1,0 +1,39 @@
+// Journal entries about sandboxes, with fields SANDBOX_NAME/UNIT/LABEL/ACTION so
+// `journalctl SANDBOX_NAME=apache1` shows a sandbox's history. Node cannot send
+// AF_UNIX datagrams, so util-linux's `logger --journald` writes the entry.
+import { run } from '../exec.js';
+
+export interface SandboxEvent {
+  name: string;
+  unit: string;
+  label: string;
+  action: string;
+  message: string;
+  priority?: number;
+}
+
+/** KEY=VALUE lines for logger --journald; a newline in a value would start a new field, so it is folded. */
+export function journalFields(e: SandboxEvent): string {
+  const clean = (v: string) => v.replace(/\n/g, ' ');
+  return (
+    [
+      `MESSAGE=${clean(e.message)}`,
+      `PRIORITY=${e.priority ?? 6}`,
+      'SYSLOG_IDENTIFIER=sandbox',
+      `SANDBOX_NAME=${clean(e.name)}`,
+      `SANDBOX_UNIT=${clean(e.unit)}`,
+      `SANDBOX_LABEL=${clean(e.label)}`,
+      `SANDBOX_ACTION=${clean(e.action)}`,
+    ].join('\n') + '\n'
+  );
+}
+
+/** Best effort: a host without journald still runs sandboxes; the failure is reported once on stderr. */
+export async function logEvent(e: SandboxEvent): Promise<void> {
+  try {
+    const r = await run('logger', ['--journald'], { input: journalFields(e) });
+    if (r.exitCode !== 0) process.stderr.write(`sandbox: warning: could not write to the journal: ${r.stderr.trim()}\n`);
+  } catch (err) {
+    process.stderr.write(`sandbox: warning: could not write to the journal: ${(err as Error).message}\n`);
+  }
+}

@@ -1,0 +1,86 @@
+// start/stop/restart/reload of sandboxes: one job per unit, waited for, logged
+// to the journal; a failure shows the unit's last journal lines.
+import type { SandboxRecord } from '../config/record.js';
+import { logEvent } from '../journal/write.js';
+import { readJournal } from '../journal/read.js';
+import { renderEntry } from '../journal/read.js';
+import type { JobOutcome, JobVerb, SystemdClient } from '../systemd/client.js';
+import { unitsOf } from './sandboxes.js';
+import { SandboxError } from '../errors.js';
+
+export type Verb = 'start' | 'stop' | 'restart' | 'reload';
+
+const DBUS_VERB: Record<Verb, JobVerb> = { start: 'StartUnit', stop: 'StopUnit', restart: 'RestartUnit', reload: 'ReloadUnit' };
+const PAST: Record<Verb, string> = { start: 'Started', stop: 'Stopped', restart: 'Restarted', reload: 'Reloaded' };
+const EXPECTED_STATE: Record<Verb, string[]> = {
+  start: ['active', 'reloading'],
+  restart: ['active', 'reloading'],
+  reload: ['active', 'reloading'],
+  stop: ['inactive', 'failed'],
+};
+
+export interface JobReport extends JobOutcome {
+  sandbox: string;
+  ok: boolean;
+}
+
+export function jobSucceeded(verb: Verb, o: JobOutcome): boolean {
+  return o.result === 'done' && EXPECTED_STATE[verb].includes(o.activeState);
+}
+
+export function describeOutcome(verb: Verb, o: JobOutcome): string {
+  if (jobSucceeded(verb, o)) return `${PAST[verb]} ${o.unit} (${o.activeState})`;
+  return `Failed to ${verb} ${o.unit}: job ${o.result}, unit ${o.activeState}/${o.subState}`;
+}
+
+/** Refuse to act on a sandbox whose unit file was removed by hand. */
+export async function requireLoadable(client: SystemdClient, r: SandboxRecord): Promise<void> {
+  for (const u of unitsOf(r)) {
+    const p = await client.unitProperties(u);
+    if (p.loadState !== 'loaded') {
+      throw new SandboxError(
+        `sandbox '${r.name}': unit ${u} is ${p.loadState} (its unit file was removed?); 'sandbox delete ${r.name}' cleans up what is left, then create it again`,
+      );
+    }
+  }
+}
+
+async function lastLines(unit: string): Promise<string[]> {
+  try {
+    return (await readJournal([`_SYSTEMD_UNIT=${unit}`], 10)).map(renderEntry);
+  } catch {
+    return [];
+  }
+}
+
+export async function runSandboxJobs(
+  client: SystemdClient,
+  verb: Verb,
+  records: SandboxRecord[],
+  print: (line: string) => void,
+): Promise<JobReport[]> {
+  const reports: JobReport[] = [];
+  for (const r of records) {
+    await requireLoadable(client, r);
+    for (const unit of unitsOf(r)) {
+      const o = await client.runJob(DBUS_VERB[verb], unit);
+      const ok = jobSucceeded(verb, o);
+      const line = describeOutcome(verb, o);
+      print(line);
+      if (!ok) for (const l of await lastLines(unit)) print(`    ${l}`);
+      await logEvent({ name: r.name, unit, label: r.label, action: verb, message: `sandbox ${r.name}: ${line}`, priority: ok ? 6 : 3 });
+      reports.push({ ...o, sandbox: r.name, ok });
+    }
+  }
+  return reports;
+}
+
+/** The sandboxes whose units are all running. */
+export async function runningOnly(client: SystemdClient, records: SandboxRecord[]): Promise<SandboxRecord[]> {
+  const out: SandboxRecord[] = [];
+  for (const r of records) {
+    const states = await Promise.all(unitsOf(r).map(async (u) => (await client.unitProperties(u)).activeState));
+    if (states.every((s) => s === 'active' || s === 'reloading')) out.push(r);
+  }
+  return out;
+}
