@@ -1,0 +1,91 @@
+// dpkg, through dpkg-query (read-only). With a root, --root and --admindir
+// point it at ROOT/var/lib/dpkg; the paths it reports stay host paths.
+import { existsSync } from 'node:fs';
+import { NotFoundError, SandboxError } from '../errors.js';
+import { run } from '../exec.js';
+import type { Paths } from '../paths.js';
+import { checkPackageName } from './name.js';
+import type { PackageFile, PackageManager } from './types.js';
+
+const PROGRAM = 'dpkg-query';
+const ADMINDIR = '/var/lib/dpkg';
+
+/** One line of ${Conffiles}: " /etc/x 0123…abcd [obsolete] [remove-on-upgrade]". */
+const CONFFILE_LINE = /^\s*(\/.*?) (?:[0-9a-f]{32}|newconffile)(?: obsolete)?(?: remove-on-upgrade)?\s*$/;
+
+export function parseConffiles(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const line of text.split('\n')) {
+    const m = CONFFILE_LINE.exec(line);
+    if (m) out.add(m[1]!);
+  }
+  return out;
+}
+
+/** dpkg -S lines are "pkg1, pkg2: /path"; diversion lines are not ownership. */
+export function parseSearch(text: string, absPath: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    if (line.startsWith('diversion by ') || line.startsWith('local diversion')) continue;
+    const m = /^(.+?): (\/.*)$/.exec(line);
+    if (m && m[2] === absPath) out.push(...m[1]!.split(', '));
+  }
+  return out;
+}
+
+export function dpkgManager(paths: Paths): PackageManager {
+  const rootArgs = paths.root === '/' ? [] : [`--root=${paths.root}`, `--admindir=${paths.host(ADMINDIR)}`];
+  const query = (args: string[]) => run(PROGRAM, [...rootArgs, ...args], { env: { LC_ALL: 'C' } });
+  const hasDb = () => existsSync(paths.host(`${ADMINDIR}/status`));
+  const notInstalled = (pkg: string) => new NotFoundError(`package ${pkg} is not installed (dpkg)`);
+
+  return {
+    name: 'dpkg',
+
+    async available() {
+      if (!hasDb()) return false;
+      try {
+        return (await query(['--version'])).exitCode === 0;
+      } catch {
+        return false;
+      }
+    },
+
+    async owners(absPath) {
+      if (!hasDb()) return [];
+      // Without wildcards dpkg looks the path up exactly; escape any the path has.
+      const r = await query(['-S', absPath.replace(/[*?[\\]/g, '\\$&')]);
+      if (r.exitCode !== 0) {
+        if (/no path found matching pattern/.test(r.stderr)) return [];
+        throw new SandboxError(`${PROGRAM} -S ${absPath} failed: ${r.stderr.trim()}`);
+      }
+      return [...new Set(parseSearch(r.stdout, absPath))];
+    },
+
+    async files(pkg) {
+      checkPackageName('dpkg', pkg);
+      if (!hasDb()) throw notInstalled(pkg);
+      const list = await query(['-L', pkg]);
+      if (list.exitCode !== 0) {
+        if (/is not installed|no packages found/.test(list.stderr)) throw notInstalled(pkg);
+        throw new SandboxError(`${PROGRAM} -L ${pkg} failed: ${list.stderr.trim()}`);
+      }
+      const conf = await query(['-W', '-f=${Conffiles}\\n', pkg]);
+      const conffiles = conf.exitCode === 0 ? parseConffiles(conf.stdout) : new Set<string>();
+      const out: PackageFile[] = [];
+      for (const line of list.stdout.split('\n')) {
+        // "/." stands for the root; other lines (diversion notes) are not paths.
+        if (!line.startsWith('/') || line === '/.') continue;
+        out.push({ path: line, conffile: conffiles.has(line) });
+      }
+      return out;
+    },
+
+    async installed(pkg) {
+      checkPackageName('dpkg', pkg);
+      if (!hasDb()) return false;
+      const r = await query(['-W', '-f=${db:Status-Status}\\n', pkg]);
+      return r.exitCode === 0 && r.stdout.split('\n').includes('installed');
+    },
+  };
+}

@@ -1,0 +1,94 @@
+// rpm, read-only. With a root, --root makes rpm use ROOT + %{_dbpath}.
+// rpm creates an empty database when asked anything and none exists (even
+// `rpm -qa`), so nothing is run unless the database is already there: a
+// Debian host with rpm installed and never used stays as it was.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { NotFoundError, SandboxError, UnavailableError } from '../errors.js';
+import { run } from '../exec.js';
+import type { Paths } from '../paths.js';
+import { checkPackageName } from './name.js';
+import type { PackageFile, PackageManager } from './types.js';
+
+const PROGRAM = 'rpm';
+// The files a database backend keeps: sqlite (rpm >= 4.16), bdb, ndb.
+const DB_FILES = ['rpmdb.sqlite', 'Packages', 'Packages.db'];
+const RPMFILE_CONFIG = 1;
+
+export interface RpmOptions {
+  /** The database path inside the root; default: rpm's own %{_dbpath}. */
+  dbpath?: string;
+}
+
+/** --qf output "path\tflags" per file → the file list. */
+export function parseFileFlags(text: string): PackageFile[] {
+  const byPath = new Map<string, PackageFile>();
+  for (const line of text.split('\n')) {
+    const tab = line.lastIndexOf('\t');
+    if (tab < 0 || !line.startsWith('/')) continue;
+    const p = line.slice(0, tab);
+    const conffile = (Number(line.slice(tab + 1)) & RPMFILE_CONFIG) !== 0;
+    // Several installed instances (multilib) list the same paths.
+    byPath.set(p, { path: p, conffile: conffile || (byPath.get(p)?.conffile ?? false) });
+  }
+  return [...byPath.values()];
+}
+
+export function rpmManager(paths: Paths, options: RpmOptions = {}): PackageManager {
+  const rootArgs = [
+    ...(paths.root === '/' ? [] : ['--root', paths.root]),
+    ...(options.dbpath ? ['--dbpath', options.dbpath] : []),
+  ];
+  const rpm = (args: string[]) => run(PROGRAM, [...rootArgs, ...args], { env: { LC_ALL: 'C' } });
+
+  let dbpath: Promise<string> | undefined;
+  const dbDir = () =>
+    (dbpath ??= options.dbpath
+      ? Promise.resolve(options.dbpath)
+      : run(PROGRAM, ['--eval', '%{_dbpath}']).then((r) => r.stdout.trim()));
+  const hasDb = async () => {
+    const dir = paths.host(path.resolve('/', await dbDir()));
+    return DB_FILES.some((f) => existsSync(path.join(dir, f)));
+  };
+  const notInstalled = (pkg: string) => new NotFoundError(`package ${pkg} is not installed (rpm)`);
+
+  return {
+    name: 'rpm',
+
+    async available() {
+      try {
+        return await hasDb();
+      } catch (e) {
+        if (e instanceof UnavailableError) return false;
+        throw e;
+      }
+    },
+
+    async owners(absPath) {
+      if (!(await hasDb())) return [];
+      const r = await rpm(['-q', '--qf', '%{NAME}\\n', '-f', absPath]);
+      // Not owned: "file X is not owned by any package" on stdout; absent: "No such file" on stderr.
+      if (r.exitCode !== 0 && r.stderr.trim() && !/No such file or directory/.test(r.stderr)) {
+        throw new SandboxError(`${PROGRAM} -qf ${absPath} failed: ${r.stderr.trim()}`);
+      }
+      return [...new Set(r.stdout.split('\n').filter((l) => l !== '' && !/\s/.test(l)))];
+    },
+
+    async files(pkg) {
+      checkPackageName('rpm', pkg);
+      if (!(await hasDb())) throw notInstalled(pkg);
+      const r = await rpm(['-q', '--qf', '[%{FILENAMES}\\t%{FILEFLAGS}\\n]', pkg]);
+      if (r.exitCode !== 0) {
+        if (/is not installed/.test(r.stdout + r.stderr)) throw notInstalled(pkg);
+        throw new SandboxError(`${PROGRAM} -q ${pkg} failed: ${r.stderr.trim()}`);
+      }
+      return parseFileFlags(r.stdout);
+    },
+
+    async installed(pkg) {
+      checkPackageName('rpm', pkg);
+      if (!(await hasDb())) return false;
+      return (await rpm(['-q', pkg])).exitCode === 0;
+    },
+  };
+}

@@ -1,0 +1,176 @@
+// EFFECTOR: copy a payload plan from the host into a tree that mirrors host
+// paths (DEST/etc/apache2 for /etc/apache2), keeping everything an admin's
+// `cp -a` keeps: type, mode, owner, group, times, xattrs (labels, ACLs,
+// capabilities), hard links within one copy, and symlinks as symlinks.
+//
+// GNU cp does the copying (Node cannot copy xattrs). What cp cannot be told is
+// done around it: directories that hold an exclude, a fifo, a socket or a
+// device node are rebuilt one level at a time and their children copied
+// except those; parents of entries are made with the host parents' metadata.
+import { promises as fs, type Stats } from 'node:fs';
+import path from 'node:path';
+import { SandboxError } from '../errors.js';
+import { run } from '../exec.js';
+import { isInside, type Paths } from '../paths.js';
+import { entryTypeOf, isSpecial } from './file-type.js';
+import type { CopyHow, PlanNote } from './rules.js';
+import { walkTree } from './walk.js';
+import { formatDump, parseDump } from './xattr-dump.js';
+
+export interface CopyEntry {
+  path: string;
+  how: CopyHow;
+}
+
+export interface CopyProgress {
+  done: number;
+  total: number;
+  /** The entry just copied (host view). */
+  path: string;
+}
+
+export interface CopyOptions {
+  onProgress?: (p: CopyProgress) => void;
+}
+
+export interface CopyResult {
+  /** The plan entries copied, in order. */
+  copied: CopyEntry[];
+  /** Directories made to hold them or rebuilt around a skipped child (host view). */
+  madeDirs: string[];
+  /** What was left out: excluded paths and special files. */
+  skipped: PlanNote[];
+}
+
+const CP = ['-a', '--preserve=all', '--no-dereference'];
+// Keep each cp / getfattr command line well under the kernel's limit.
+const BATCH = 500;
+
+function chunks<T>(list: readonly T[], size = BATCH): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.lstat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function isRealDir(file: string): Promise<boolean> {
+  return (await fs.lstat(file)).isDirectory();
+}
+
+async function cp(args: string[], what: string): Promise<void> {
+  const r = await run('cp', [...CP, ...args]);
+  if (r.exitCode !== 0) throw new SandboxError(`copying ${what} failed: ${r.stderr.trim()}`);
+}
+
+/** Owner, mode, xattrs and times of host directories onto their copies (after everything inside was written). */
+async function cloneDirMetadata(paths: Paths, dest: string, dirs: readonly string[]): Promise<void> {
+  for (const d of dirs) {
+    // stat, not lstat: a parent is what the path goes through
+    const st = await fs.stat(paths.host(d));
+    const to = path.join(dest, d);
+    await fs.lchown(to, st.uid, st.gid);
+    await fs.chmod(to, st.mode & 0o7777);
+  }
+  // xattrs after the mode: a restored ACL then sets the group bits itself.
+  for (const batch of chunks(dirs)) {
+    const got = await run('getfattr', ['-h', '-d', '-m', '-', '-e', 'hex', '--absolute-names', ...batch.map((d) => paths.host(d))]);
+    if (got.exitCode !== 0) throw new SandboxError(`reading xattrs failed: ${got.stderr.trim()}`);
+    const records = parseDump(got.stdout).map((r) => ({ ...r, path: path.join(dest, paths.unhost(r.path)) }));
+    if (records.length === 0) continue;
+    const set = await run('setfattr', ['-h', '--restore=-'], { input: formatDump(records) });
+    if (set.exitCode !== 0) throw new SandboxError(`writing xattrs failed: ${set.stderr.trim()}`);
+  }
+  // Times last: nothing after this adds or removes a child. touch -r copies
+  // them to the nanosecond; fs.utimes takes a double and loses the last digits.
+  for (const d of dirs) {
+    const r = await run('touch', ['-c', '-r', paths.host(d), path.join(dest, d)]);
+    if (r.exitCode !== 0) throw new SandboxError(`setting the times of ${d} failed: ${r.stderr.trim()}`);
+  }
+}
+
+export async function copyPlan(
+  paths: Paths,
+  plan: { entries: readonly CopyEntry[]; excludes?: readonly string[] },
+  dest: string,
+  options: CopyOptions = {},
+): Promise<CopyResult> {
+  const excludes = plan.excludes ?? [];
+  const result: CopyResult = { copied: [], madeDirs: [], skipped: [] };
+  const made = new Set<string>();
+  await fs.mkdir(dest, { recursive: true });
+
+  const makeDir = async (p: string) => {
+    await fs.mkdir(path.join(dest, p));
+    made.add(p);
+    result.madeDirs.push(p);
+  };
+
+  const makeParents = async (p: string) => {
+    const parts = p.split('/').filter(Boolean).slice(0, -1);
+    for (let i = 1; i <= parts.length; i++) {
+      const dir = '/' + parts.slice(0, i).join('/');
+      if (!(await exists(path.join(dest, dir)))) await makeDir(dir);
+    }
+  };
+
+  // A directory whose tree holds holes: rebuild it, copy its children except
+  // the holes, and go down only into children that hold holes themselves.
+  const copyAround = async (dir: string, holes: Map<string, string>) => {
+    await makeDir(dir);
+    const names = (await fs.readdir(paths.host(dir))).sort();
+    const plain: string[] = [];
+    for (const name of names) {
+      const child = path.posix.join(dir, name);
+      const hole = holes.get(child);
+      if (hole !== undefined) result.skipped.push({ path: child, reason: hole });
+      else if ((await isRealDir(paths.host(child))) && [...holes.keys()].some((h) => isInside(child, h))) {
+        await copyAround(child, holes);
+      } else plain.push(paths.host(child));
+    }
+    // One cp per batch of siblings, so hard links among them stay links.
+    for (const batch of chunks(plain)) await cp(['-t', path.join(dest, dir), ...batch], dir);
+  };
+
+  const total = plan.entries.length;
+  for (const [i, e] of plan.entries.entries()) {
+    const src = paths.host(e.path);
+    let st: Stats;
+    try {
+      st = await fs.lstat(src);
+    } catch {
+      throw new SandboxError(`${e.path} is no longer on the host; make the plan again`);
+    }
+    const type = entryTypeOf(st);
+    // Excludes cut holes in whole dirs; an entry of its own inside a hole is
+    // the admin's --copy and is copied.
+    if (isSpecial(type)) result.skipped.push({ path: e.path, reason: `${type}: never copied` });
+    else {
+      await makeParents(e.path);
+      const holes = new Map<string, string>();
+      if (type === 'dir') {
+        for (const x of excludes) if (x !== e.path && isInside(e.path, x)) holes.set(x, `--exclude ${x}`);
+        const inside = await walkTree(src, { skip: (rel) => holes.has(path.posix.join(e.path, rel)) });
+        for (const t of inside) {
+          const kind = entryTypeOf(t.stats);
+          if (isSpecial(kind)) holes.set(path.posix.join(e.path, t.rel), `${kind}: never copied`);
+        }
+      }
+      if (holes.size === 0) await cp(['-T', src, path.join(dest, e.path)], e.path);
+      else await copyAround(e.path, holes);
+      result.copied.push({ path: e.path, how: e.how });
+    }
+    options.onProgress?.({ done: i + 1, total, path: e.path });
+  }
+
+  await cloneDirMetadata(paths, dest, [...made]);
+  result.skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return result;
+}

@@ -1,0 +1,107 @@
+// A record of a copied tree: what each entry was when it was copied, so a
+// later look can tell what the sandbox changed. One tab-separated line per
+// entry, in walk order; tabs, newlines and backslashes in names are escaped.
+import { createHash } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
+import { SandboxError } from '../errors.js';
+import { entryTypeOf, type EntryType } from './file-type.js';
+import { walkTree } from './walk.js';
+
+export interface ManifestRecord {
+  /** Host view: /etc/apache2/apache2.conf */
+  path: string;
+  type: EntryType;
+  /** Permission bits incl. setuid/setgid/sticky (mode & 0o7777). */
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  /** Modification time, ms since the epoch (fractional, as lstat gives it). */
+  mtime: number;
+  /** Symlinks: the target text, never resolved. */
+  target?: string;
+  /** Regular files: hex sha256 of the content. */
+  sha256?: string;
+}
+
+export const MANIFEST_HEADER = '# sandbox manifest 1: path type mode uid gid size mtime-ms target sha256';
+
+function sha256File(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file)
+      .on('error', reject)
+      .on('data', (d) => hash.update(d))
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+export async function buildManifest(tree: string): Promise<ManifestRecord[]> {
+  const out: ManifestRecord[] = [];
+  for (const e of await walkTree(tree)) {
+    const type = entryTypeOf(e.stats);
+    const rec: ManifestRecord = {
+      path: e.rel,
+      type,
+      mode: e.stats.mode & 0o7777,
+      uid: e.stats.uid,
+      gid: e.stats.gid,
+      size: e.stats.size,
+      mtime: e.stats.mtimeMs,
+    };
+    if (type === 'symlink') rec.target = await fs.readlink(e.file);
+    if (type === 'file') rec.sha256 = await sha256File(e.file);
+    out.push(rec);
+  }
+  return out;
+}
+
+const escape = (s: string) => s.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
+const unescape = (s: string) => s.replace(/\\([\\tnr])/g, (_, c: string) => ({ '\\': '\\', t: '\t', n: '\n', r: '\r' })[c]!);
+
+export function formatManifest(records: readonly ManifestRecord[]): string {
+  const lines = records.map((r) =>
+    [
+      escape(r.path),
+      r.type,
+      r.mode.toString(8).padStart(4, '0'),
+      r.uid,
+      r.gid,
+      r.size,
+      r.mtime,
+      r.target === undefined ? '' : escape(r.target),
+      r.sha256 ?? '',
+    ].join('\t'),
+  );
+  return [MANIFEST_HEADER, ...lines].join('\n') + '\n';
+}
+
+const TYPES = new Set<string>(['file', 'dir', 'symlink', 'fifo', 'socket', 'char', 'block']);
+
+export function parseManifest(text: string, source = 'manifest'): ManifestRecord[] {
+  const out: ManifestRecord[] = [];
+  for (const [i, line] of text.split('\n').entries()) {
+    if (line === '' || line.startsWith('#')) continue;
+    const f = line.split('\t');
+    const bad = () => new SandboxError(`${source}:${i + 1}: not a manifest line`);
+    if (f.length !== 9 || !TYPES.has(f[1]!)) throw bad();
+    const num = (s: string, base = 10) => {
+      const n = base === 8 ? parseInt(s, 8) : Number(s);
+      if (s === '' || !Number.isFinite(n)) throw bad();
+      return n;
+    };
+    const rec: ManifestRecord = {
+      path: unescape(f[0]!),
+      type: f[1] as EntryType,
+      mode: num(f[2]!, 8),
+      uid: num(f[3]!),
+      gid: num(f[4]!),
+      size: num(f[5]!),
+      mtime: num(f[6]!),
+    };
+    if (f[7] !== '') rec.target = unescape(f[7]!);
+    if (f[8] !== '') rec.sha256 = f[8];
+    out.push(rec);
+  }
+  return out;
+}

@@ -1,0 +1,139 @@
+// The dpkg backend against the host's real database (apache2 is installed),
+// and against a temp root holding a copy of part of it.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { NotFoundError, UnavailableError } from '../../../src/errors.js';
+import { makePaths } from '../../../src/paths.js';
+import { dpkgManager, parseConffiles, parseSearch } from '../../../src/packages/dpkg.js';
+
+const host = dpkgManager(makePaths('/'));
+let tmp = '';
+
+test.before(async () => {
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'sbx-dpkg-'));
+});
+test.after(async () => {
+  await fs.rm(tmp, { recursive: true, force: true });
+});
+
+test('available on the host', async () => {
+  assert.is(await host.available(), true);
+});
+
+test('owners of an apache2 conffile include apache2', async () => {
+  assert.ok((await host.owners('/etc/apache2/apache2.conf')).includes('apache2'));
+});
+
+test('a directory shared by packages has all of them as owners', async () => {
+  const owners = await host.owners('/etc/apache2');
+  assert.ok(owners.includes('apache2'), owners.join(','));
+});
+
+test('an unowned path has no owners', async () => {
+  assert.equal(await host.owners('/etc/hostname-not-a-package-file'), []);
+});
+
+test('files(apache2) flags apache2.conf as a conffile and the binary as not', async () => {
+  const files = await host.files('apache2');
+  const conf = files.find((f) => f.path === '/etc/apache2/apache2.conf');
+  assert.ok(conf, 'apache2.conf listed');
+  assert.is(conf!.conffile, true);
+  const dir = files.find((f) => f.path === '/etc/apache2');
+  assert.is(dir?.conffile, false);
+  assert.not.ok(files.some((f) => f.path === '/.'), 'no "/." entry');
+  assert.ok(files.every((f) => f.path.startsWith('/')));
+});
+
+test('an unknown package → NotFoundError', async () => {
+  try {
+    await host.files('sbx-no-such-package');
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, NotFoundError);
+    assert.match((e as Error).message, /sbx-no-such-package/);
+  }
+});
+
+test('a name that is not a package name is refused, never passed on', async () => {
+  try {
+    await host.files('--help');
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, NotFoundError);
+  }
+});
+
+test('installed', async () => {
+  assert.is(await host.installed('apache2'), true);
+  assert.is(await host.installed('sbx-no-such-package'), false);
+});
+
+test('a root without a dpkg database: not available, owns nothing, knows no package', async () => {
+  const m = dpkgManager(makePaths(tmp));
+  assert.is(await m.available(), false);
+  assert.equal(await m.owners('/etc/apache2/apache2.conf'), []);
+  assert.is(await m.installed('apache2'), false);
+  try {
+    await m.files('apache2');
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, NotFoundError);
+  }
+});
+
+test('with a root, the database under the root is the one asked', async () => {
+  const root = path.join(tmp, 'root');
+  const admin = path.join(root, 'var/lib/dpkg');
+  await fs.mkdir(path.join(admin, 'info'), { recursive: true });
+  await fs.mkdir(path.join(admin, 'updates'), { recursive: true });
+  await fs.copyFile('/var/lib/dpkg/status', path.join(admin, 'status'));
+  for (const f of ['apache2.list', 'apache2.conffiles']) await fs.copyFile(`/var/lib/dpkg/info/${f}`, path.join(admin, 'info', f));
+  const m = dpkgManager(makePaths(root));
+  assert.is(await m.available(), true);
+  assert.equal(await m.owners('/etc/apache2/apache2.conf'), ['apache2']);
+  // coreutils is in the host's lists, not in this root's
+  assert.ok((await host.owners('/bin/ls')).length > 0);
+  assert.equal(await m.owners('/bin/ls'), []);
+  assert.ok((await m.files('apache2')).some((f) => f.path === '/etc/apache2/apache2.conf' && f.conffile));
+});
+
+test('dpkg-query missing → UnavailableError naming it', async () => {
+  const saved = process.env.PATH;
+  process.env.PATH = path.join(tmp, 'empty-bin');
+  try {
+    await host.files('apache2');
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, UnavailableError);
+    assert.match((e as Error).message, /dpkg-query/);
+  } finally {
+    process.env.PATH = saved;
+  }
+  process.env.PATH = path.join(tmp, 'empty-bin');
+  try {
+    assert.is(await host.available(), false);
+  } finally {
+    process.env.PATH = saved;
+  }
+});
+
+test('parseSearch: several owners, diversions ignored, other paths ignored', () => {
+  const text = [
+    'diversion by foo from: /etc/x',
+    'diversion by foo to: /etc/x.real',
+    'apache2, javascript-common: /etc/x',
+    'libc6:amd64: /etc/x',
+    'other: /etc/xy',
+  ].join('\n');
+  assert.equal(parseSearch(text, '/etc/x'), ['apache2', 'javascript-common', 'libc6:amd64']);
+});
+
+test('parseConffiles: obsolete and remove-on-upgrade flags', () => {
+  const text = ' /etc/a.conf 0123456789abcdef0123456789abcdef\n /etc/b c0ffee00c0ffee00c0ffee00c0ffee00 obsolete\n /etc/c newconffile\n /etc/d 0123456789abcdef0123456789abcdef remove-on-upgrade\n';
+  assert.equal([...parseConffiles(text)], ['/etc/a.conf', '/etc/b', '/etc/c', '/etc/d']);
+});
+
+test.run();
