@@ -4,6 +4,7 @@
 // bug and keeps its stack.
 import yargs from 'yargs';
 import { commands } from './commands/index.js';
+import { recoveryMiddleware } from './commands/recovery.js';
 import { ExitCode, UsageError, isSandboxError } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -18,6 +19,7 @@ export async function main(argv: string[]): Promise<number> {
       global: true,
     })
     .command(commands)
+    .middleware(recoveryMiddleware as never)
     .demandCommand(1, 'Name a command: see the list above.')
     .strict()
     .recommendCommands()

@@ -33,3 +33,8 @@ export function setExitCode(code: number): void {
 export function requireLive(paths: Paths, what: string): void {
   if (paths.offline) throw new UsageError(`'${what}' needs a running systemd and cannot be used with --root`);
 }
+
+/** A repeatable option: yargs gives a string for one, an array for several. */
+export function toList(v: string | string[] | undefined): string[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}

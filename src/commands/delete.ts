@@ -1,0 +1,59 @@
+import type { CommandModule } from 'yargs';
+import { ConflictError } from '../errors.js';
+import { requireRecords, unitsOf } from '../lifecycle/sandboxes.js';
+import { finishDelete, markDeleting } from '../delete/delete.js';
+import { logEvent } from '../journal/write.js';
+import { SystemdClient } from '../systemd/client.js';
+import { openLabels } from '../create/label.js';
+import { note, pathsOf, type GlobalArgs } from './common.js';
+import { requireRootUnlessOffline } from './root.js';
+
+interface Args extends GlobalArgs {
+  names: string[];
+  force?: boolean;
+}
+
+export const deleteCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'delete <names..>',
+  aliases: ['rm'],
+  describe: 'remove sandboxes: their units, drop-ins, tree, record and label',
+  builder: (y) =>
+    y
+      .positional('names', { type: 'string', array: true, demandOption: true })
+      .option('force', { alias: 'f', type: 'boolean', describe: 'stop running sandboxes first' })
+      .example('$0 delete apache1', 'refuses while apache1 runs')
+      .example('$0 delete --force apache1 apache2', 'stop, then delete') as never,
+  handler: async (argv) => {
+    const paths = pathsOf(argv);
+    requireRootUnlessOffline(paths);
+    const records = await requireRecords(paths, argv.names);
+    const labels = await openLabels(paths);
+    const client = paths.offline ? undefined : await SystemdClient.connect();
+    try {
+      if (client) {
+        for (const r of records) {
+          for (const u of unitsOf(r)) {
+            const p = await client.unitProperties(u);
+            if (p.activeState === 'inactive' || p.activeState === 'failed') continue;
+            if (!argv.force) throw new ConflictError(`sandbox '${r.name}' is running (${u} is ${p.activeState}); stop it first or use --force`);
+            note(`Stopping ${u}`);
+            await client.stop(u);
+          }
+          const enabled = await client.listUnitFilesByPatterns(unitsOf(r));
+          if (enabled.some((f) => f.state === 'enabled')) await client.disableUnitFiles(unitsOf(r));
+        }
+      }
+      for (const r of records) {
+        await markDeleting(paths, r.name);
+        const removed = await finishDelete(paths, r, (n) => labels.release(n));
+        for (const u of unitsOf(r)) {
+          await logEvent({ name: r.name, unit: u, label: r.label, action: 'delete', message: `sandbox ${r.name}: deleted (${removed.length} paths removed)` });
+        }
+        console.log(`Deleted sandbox ${r.name}: ${removed.join(' ')}; label ${r.label} released.`);
+      }
+      if (client) await client.daemonReload();
+    } finally {
+      client?.close();
+    }
+  },
+};

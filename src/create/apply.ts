@@ -1,0 +1,139 @@
+// Carries out a create plan. The tree is built in a staging directory on the
+// same file system and published with one rename; units follow; the record is
+// written last and is the commit point. Any failure (or SIGINT/SIGTERM) runs
+// the undo stack: nothing is left half-made, and the label is released.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { ConflictError } from '../errors.js';
+import type { Paths } from '../paths.js';
+import { recordPath, serializeRecord } from '../config/record.js';
+import { copyPlan, type CopyProgress } from '../payload/copy.js';
+import { labelTree } from '../payload/label.js';
+import { buildManifest, formatManifest } from '../payload/manifest.js';
+import { writeFileAtomic, writeGenerated } from '../apply/atomic-write.js';
+import { removeInside } from '../apply/safe-remove.js';
+import { Undo } from '../apply/undo.js';
+import type { CreatePlan } from './plan.js';
+import { crashPoint } from '../apply/crash-point.js';
+
+export interface ApplyHooks {
+  progress?: (message: string) => void;
+  onCopy?: (p: CopyProgress) => void;
+  /** Called after the record is written (the label becomes permanent). */
+  commitLabel: () => Promise<void>;
+  /** Undo of the label reservation. */
+  releaseLabel: () => Promise<void>;
+  /** daemon-reload when live. */
+  reload?: () => Promise<void>;
+}
+
+export function stagingDir(paths: Paths, name: string): string {
+  return path.join(paths.stateDir, `.staging-${name}`);
+}
+
+/** The intent of a create in progress: who runs it and which files it may leave. Removed at the commit point. */
+export function intentPath(paths: Paths, name: string): string {
+  return path.join(paths.stateDir, `.creating-${name}`);
+}
+
+export interface CreateIntent {
+  pid: number;
+  name: string;
+  /** Host paths (under the root) of generated files that did not exist before. */
+  files: { path: string; role: string }[];
+}
+
+export function manifestPath(paths: Paths, name: string): string {
+  return path.join(paths.stateDir, '.manifests', name);
+}
+
+async function exists(p: string): Promise<boolean> {
+  return fs.lstat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Nothing of the sandbox may exist yet. */
+export async function assertFree(paths: Paths, plan: CreatePlan): Promise<void> {
+  if (await exists(recordPath(paths, plan.name))) throw new ConflictError(`sandbox '${plan.name}' already exists`);
+  if (await exists(paths.host(plan.tree))) {
+    throw new ConflictError(`${paths.host(plan.tree)} already exists but no sandbox '${plan.name}' is recorded; 'sandbox doctor --repair' cleans it up`);
+  }
+  for (const f of plan.files) {
+    if (f.role !== 'target' && (await exists(paths.host(f.path)))) throw new ConflictError(`${paths.host(f.path)} already exists, refusing to replace it`);
+  }
+}
+
+/** Remove a generated file; a drop-in's directory goes too when nothing else is in it. */
+export async function removeGenerated(owned: string[], file: string, role: string): Promise<void> {
+  await removeInside(owned, file);
+  if (role === 'dropin') await fs.rmdir(path.dirname(file)).catch(() => undefined);
+}
+
+export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHooks): Promise<void> {
+  const undo = new Undo();
+  undo.push('label reservation', hooks.releaseLabel);
+  const say = hooks.progress ?? (() => {});
+  const owned = [paths.stateDir, paths.configDir, paths.unitDir];
+  try {
+    await fs.mkdir(paths.stateDir, { recursive: true, mode: 0o711 });
+    await fs.mkdir(paths.configDir, { recursive: true, mode: 0o755 });
+    const intent: CreateIntent = { pid: process.pid, name: plan.name, files: [] };
+    for (const f of plan.files) if (!(await exists(paths.host(f.path)))) intent.files.push({ path: paths.host(f.path), role: f.role });
+    // Written whole, then linked into place: link() fails if another create holds the name.
+    const tmp = `${intentPath(paths, plan.name)}.${process.pid}.tmp`;
+    await fs.writeFile(tmp, JSON.stringify(intent) + '\n', { mode: 0o600 });
+    try {
+      await fs.link(tmp, intentPath(paths, plan.name));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ConflictError(`another 'sandbox create ${plan.name}' is running`);
+      throw e;
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
+    undo.push('intent', () => removeInside([paths.stateDir], intentPath(paths, plan.name)));
+    const staging = stagingDir(paths, plan.name);
+    await fs.mkdir(staging, { mode: 0o700 });
+    undo.push(`staging ${staging}`, () => removeInside([paths.stateDir], staging));
+    crashPoint('create:staging');
+
+    say(`Copying ${plan.payload.entries.length} paths of ${plan.record.packages.join(', ')} into ${plan.tree}`);
+    await copyPlan(paths, { entries: plan.payload.entries, excludes: plan.payload.excludes }, staging, { onProgress: hooks.onCopy });
+    crashPoint('create:copied');
+    for (const d of plan.create) {
+      const dir = path.join(staging, d.path);
+      await fs.mkdir(dir, { recursive: true, mode: d.mode });
+      await fs.chown(dir, d.uid, d.gid);
+    }
+    say(`Labelling the tree ${plan.label.fileContext}`);
+    await labelTree(staging, plan.label.fileContext);
+    crashPoint('create:labelled');
+    const manifest = formatManifest(await buildManifest(staging));
+
+    const tree = paths.host(plan.tree);
+    await fs.rename(staging, tree);
+    undo.push(`tree ${tree}`, () => removeInside([paths.stateDir], tree));
+    crashPoint('create:published-tree');
+    await writeFileAtomic(manifestPath(paths, plan.name), manifest, 0o600);
+    undo.push('manifest', () => removeInside([paths.stateDir], manifestPath(paths, plan.name)));
+
+    for (const f of plan.files) {
+      const file = paths.host(f.path);
+      const existed = await exists(file);
+      say(`Writing ${f.path}`);
+      await writeGenerated(file, f.content);
+      if (!existed) undo.push(f.path, () => removeGenerated(owned, file, f.role));
+      crashPoint(`create:wrote-${f.role}`);
+    }
+    await writeFileAtomic(recordPath(paths, plan.name), serializeRecord(plan.record));
+    crashPoint('create:recorded');
+    await hooks.commitLabel();
+    await fs.rm(intentPath(paths, plan.name));
+    undo.done();
+  } catch (e) {
+    await undo.rollback();
+    throw e;
+  }
+  if (hooks.reload) await hooks.reload();
+}

@@ -1,0 +1,84 @@
+// The I/O half of planning a create: which unit files, which packages, what is
+// on the host now. plan.ts turns these facts into a plan without touching anything.
+import { NotFoundError, UnavailableError } from '../errors.js';
+import type { Paths } from '../paths.js';
+import { detectManagers, findOwners } from '../packages/detect.js';
+import type { PackageManager } from '../packages/types.js';
+import { describeHostPaths, type HostPath } from '../payload/host-entries.js';
+import type { UnitDir } from '../payload/rules.js';
+import { PAYLOAD_TOPS } from '../payload/rules.js';
+import { isInside } from '../paths.js';
+import type { SystemdClient } from '../systemd/client.js';
+import { directoriesOf, HOST_DIRECTORY_SETTINGS } from '../generate/translate.js';
+import { resolveUnit, type ResolvedUnit } from './resolve-unit.js';
+import type { CreateRequest } from './request.js';
+import { resolveOwner } from './users.js';
+
+export interface PackageFacts {
+  manager: string;
+  name: string;
+}
+
+export interface CreateFacts {
+  units: ResolvedUnit[];
+  packages: PackageFacts[];
+  packageFiles: HostPath[];
+  unitDirs: UnitDir[];
+  /** Owner for directories the unit names that do not exist yet. */
+  unitOwner: { uid: number; gid: number };
+  copy: HostPath[];
+}
+
+const underPayload = (p: string) => PAYLOAD_TOPS.some((t) => isInside(t, p));
+
+async function packageOf(managers: PackageManager[], pkg: string): Promise<PackageManager> {
+  for (const m of managers) if (await m.installed(pkg)) return m;
+  throw new NotFoundError(`package '${pkg}' is not installed (asked ${managers.map((m) => m.name).join(', ')})`);
+}
+
+/** Directories a unit names that systemd would create or write in the host's view. */
+export function unitDirectories(u: ResolvedUnit): { path: string; directive: string }[] {
+  const out: { path: string; directive: string }[] = [];
+  for (const setting of Object.keys(HOST_DIRECTORY_SETTINGS)) {
+    for (const v of u.unit.getAll('Service', setting)) for (const p of directoriesOf(setting, v)) out.push({ path: p, directive: setting });
+  }
+  for (const v of u.unit.getAll('Service', 'ReadWritePaths')) {
+    for (const item of v.split(/\s+/).filter(Boolean)) out.push({ path: item.replace(/^[-+]+/, ''), directive: 'ReadWritePaths' });
+  }
+  return out.filter((d) => underPayload(d.path));
+}
+
+export async function gatherFacts(paths: Paths, req: CreateRequest, client?: SystemdClient): Promise<CreateFacts> {
+  const managers = await detectManagers(paths);
+  if (managers.length === 0) {
+    throw new UnavailableError(`no usable package manager: neither rpm nor dpkg has a package database${paths.offline ? ` under ${paths.root}` : ''}`);
+  }
+  const units: ResolvedUnit[] = [];
+  for (const u of req.units) units.push(await resolveUnit(paths, u, client));
+
+  const packages: PackageFacts[] = [];
+  const add = (manager: string, name: string) => {
+    if (!packages.some((p) => p.manager === manager && p.name === name)) packages.push({ manager, name });
+  };
+  for (const u of units) {
+    const owners = await findOwners(paths, u.source, managers);
+    if (owners.length === 0 && req.packages.length === 0) {
+      throw new NotFoundError(`no package owns ${u.source} (the unit file of ${u.name}); name its package with -P PACKAGE`);
+    }
+    for (const o of owners) add(o.manager.name, o.package);
+  }
+  for (const p of req.packages) add((await packageOf(managers, p)).name, p);
+
+  const listed = new Set<string>();
+  for (const p of packages) {
+    const m = managers.find((x) => x.name === p.manager)!;
+    for (const f of await m.files(p.name)) if (underPayload(f.path)) listed.add(f.path);
+  }
+  const packageFiles = await describeHostPaths(paths, [...listed].sort());
+  const named = units.flatMap(unitDirectories);
+  const unitDirs: UnitDir[] = (await describeHostPaths(paths, named.map((d) => d.path))).map((h, i) => ({ ...h, directive: named[i]!.directive }));
+  const first = units[0]!.unit;
+  const unitOwner = await resolveOwner(paths, first.get('Service', 'User'), first.get('Service', 'Group'));
+  const copy = await describeHostPaths(paths, req.copy);
+  return { units, packages, packageFiles, unitDirs, unitOwner, copy };
+}

@@ -1,0 +1,79 @@
+// The pure half of create: request + facts + label → every file to copy, every
+// unit to write, the record. --dry-run prints it; apply.ts carries it out.
+import path from 'node:path';
+import type { SandboxRecord } from '../config/record.js';
+import { DEFAULT_STATE_DIR, DEFAULT_UNIT_DIR } from '../paths.js';
+import { planPayload, type PayloadPlan } from '../payload/rules.js';
+import { sandboxUnitFiles, instanceName, type GeneratedFile } from '../generate/units.js';
+import type { CreateFacts } from './gather.js';
+import type { CreateRequest } from './request.js';
+
+export interface PlannedLabel {
+  /** MCS level, e.g. s0:c12,c345 */
+  level: string;
+  processContext: string;
+  fileContext: string;
+}
+
+export interface DirToCreate {
+  path: string;
+  uid: number;
+  gid: number;
+  mode: number;
+  reason: string;
+}
+
+export interface CreatePlan {
+  name: string;
+  /** Host path of the tree: /var/lib/sandbox/NAME */
+  tree: string;
+  label: PlannedLabel;
+  payload: PayloadPlan;
+  create: DirToCreate[];
+  files: GeneratedFile[];
+  record: SandboxRecord;
+  /** The systemd units that run the sandbox. */
+  units: string[];
+}
+
+export interface PlanContext {
+  version: string;
+  now: Date;
+  extraSharedDirs: readonly string[];
+}
+
+export function planCreate(req: CreateRequest, facts: CreateFacts, label: PlannedLabel, ctx: PlanContext): CreatePlan {
+  const tree = path.posix.join(DEFAULT_STATE_DIR, req.name);
+  const payload = planPayload({
+    packageFiles: facts.packageFiles,
+    unitDirs: facts.unitDirs,
+    copy: facts.copy,
+    exclude: req.exclude,
+    extraSharedDirs: ctx.extraSharedDirs,
+  });
+  const create = payload.toCreate.map((t) => ({ path: t.path, ...facts.unitOwner, mode: 0o755, reason: t.reason }));
+  const boundPaths = [...payload.entries.map((e) => e.path), ...create.map((c) => c.path)];
+  const files: GeneratedFile[] = [];
+  for (const u of facts.units) {
+    const generated = sandboxUnitFiles(
+      u.unit,
+      { unit: u.name, source: u.source, vendorTemplate: u.vendorTemplate, unitDir: DEFAULT_UNIT_DIR, stateDir: DEFAULT_STATE_DIR, version: ctx.version },
+      { name: req.name, processContext: label.processContext, network: req.network, boundPaths, tree },
+    );
+    for (const f of generated) if (!files.some((x) => x.path === f.path)) files.push(f);
+  }
+  const record: SandboxRecord = {
+    name: req.name,
+    units: facts.units.map((u) => u.name),
+    packages: facts.packages.map((p) => p.name),
+    label: label.level,
+    processContext: label.processContext,
+    fileContext: label.fileContext,
+    tree,
+    network: req.network,
+    security: req.security.kind,
+    created: ctx.now.toISOString(),
+    version: ctx.version,
+  };
+  return { name: req.name, tree, label, payload, create, files, record, units: facts.units.map((u) => instanceName(u.name, req.name)) };
+}

@@ -1,0 +1,33 @@
+// --dry-run: the whole plan as text, nothing written.
+import { serializeRecord } from '../config/record.js';
+import type { CreatePlan } from './plan.js';
+
+export interface PayloadSize {
+  files: number;
+  bytes: number;
+}
+
+export function formatPlan(plan: CreatePlan, size: PayloadSize | undefined, labelNote: string): string {
+  const out: string[] = [];
+  out.push(`Sandbox ${plan.name} (dry run: nothing is written)`);
+  out.push(`  Units:    ${plan.units.join(' ')}`);
+  out.push(`  Packages: ${plan.record.packages.join(' ')}`);
+  out.push(`  Tree:     ${plan.tree}`);
+  out.push(`  Label:    ${plan.label.level}${labelNote}`);
+  out.push(`  Process:  ${plan.label.processContext}`);
+  out.push(`  Files:    ${plan.label.fileContext}`);
+  out.push(`  Network:  ${plan.record.network === 'none' ? 'private (lo only)' : 'host'}`);
+  out.push('');
+  const sizeNote = size ? ` (${size.files} entries, ${size.bytes} bytes)` : '';
+  out.push(`Copy ${plan.payload.entries.length} paths${sizeNote}:`);
+  for (const e of plan.payload.entries) out.push(`  ${e.how.padEnd(5)}  ${e.path}  # ${e.reason}`);
+  for (const x of plan.payload.excludes) out.push(`  skip   ${x}  # --exclude`);
+  if (plan.create.length) {
+    out.push('Create:');
+    for (const c of plan.create) out.push(`  dir    ${c.path}  # ${c.reason}, owner ${c.uid}:${c.gid}`);
+  }
+  out.push('');
+  for (const f of plan.files) out.push(`---${f.path}---`, f.content.trimEnd(), '');
+  out.push(`---/etc/sandbox/${plan.name}.sandbox---`, serializeRecord(plan.record).trimEnd());
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,23 @@
+// What the admin asked `sandbox create` for, validated before anything is read or written.
+import { UsageError } from '../errors.js';
+import type { NetworkMode } from '../config/record.js';
+
+export type Security = { kind: 'dynamic' } | { kind: 'static'; label: string };
+
+export interface CreateRequest {
+  name: string;
+  units: string[];
+  packages: string[];
+  copy: string[];
+  exclude: string[];
+  network: NetworkMode;
+  security: Security;
+}
+
+/** --security dynamic | static,label=CONTEXT */
+export function parseSecurity(arg: string | undefined): Security {
+  if (arg === undefined || arg === 'dynamic') return { kind: 'dynamic' };
+  const m = /^static,label=(.+)$/.exec(arg);
+  if (m) return { kind: 'static', label: m[1]! };
+  throw new UsageError(`--security ${arg}: use 'dynamic' or 'static,label=CONTEXT'`);
+}

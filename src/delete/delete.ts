@@ -1,0 +1,75 @@
+// Deleting a sandbox is all-or-nothing from the user's view: the record is
+// first renamed to a marker (.deleting-NAME.sandbox), which hides the sandbox
+// at once; then its units, tree, manifest and label go; the marker goes last.
+// A delete that was interrupted is finished by the next command (recovery.ts).
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { listRecords, parseRecord, recordPath, type SandboxRecord } from '../config/record.js';
+import { DEFAULT_UNIT_DIR, type Paths } from '../paths.js';
+import { isGenerated } from '../generate/template.js';
+import { targetName } from '../generate/units.js';
+import { removeInside } from '../apply/safe-remove.js';
+import { manifestPath, removeGenerated } from '../create/apply.js';
+import { crashPoint } from '../apply/crash-point.js';
+import { filesToRemove } from './files.js';
+
+export const DELETING_PREFIX = '.deleting-';
+
+export function deletingMarker(paths: Paths, name: string): string {
+  return path.join(paths.configDir, `${DELETING_PREFIX}${name}.sandbox`);
+}
+
+async function readIfGenerated(file: string): Promise<boolean> {
+  try {
+    return isGenerated(await fs.readFile(file, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Step 1: hide the sandbox. After this, delete always finishes. */
+export async function markDeleting(paths: Paths, name: string): Promise<void> {
+  await fs.rename(recordPath(paths, name), deletingMarker(paths, name));
+}
+
+/** Step 2: remove everything the marker's record names; idempotent, so it can be run again after a crash. */
+export async function finishDelete(paths: Paths, r: SandboxRecord, releaseLabel: (name: string) => Promise<void>): Promise<string[]> {
+  const removed: string[] = [];
+  const others = (await listRecords(paths)).filter((o) => o.name !== r.name);
+  const owned = [paths.unitDir];
+  for (const f of filesToRemove(DEFAULT_UNIT_DIR, r, others)) {
+    const file = paths.host(f.path);
+    if (await readIfGenerated(file)) {
+      await removeGenerated(owned, file, f.role);
+      removed.push(f.path);
+    }
+    if (f.role === 'target') await fs.rmdir(`${file}.wants`).catch(() => undefined);
+  }
+  // Links made by enable point at the instance: remove them from the target's .wants.
+  for (const unit of r.units) {
+    const wants = path.join(paths.unitDir, `${targetName(unit)}.wants`);
+    for (const link of await fs.readdir(wants).catch(() => [] as string[])) {
+      if (link.endsWith(`@${r.name}.service`)) await removeInside(owned, path.join(wants, link));
+    }
+    await fs.rmdir(wants).catch(() => undefined);
+  }
+  crashPoint('delete:units-removed');
+  if (await removeInside([paths.stateDir], paths.host(r.tree))) removed.push(r.tree);
+  crashPoint('delete:tree-removed');
+  await removeInside([paths.stateDir], manifestPath(paths, r.name));
+  await releaseLabel(r.name);
+  crashPoint('delete:label-released');
+  await removeInside([paths.configDir], deletingMarker(paths, r.name));
+  return removed;
+}
+
+/** Records of deletes that were interrupted. */
+export async function pendingDeletes(paths: Paths): Promise<SandboxRecord[]> {
+  const names = await fs.readdir(paths.configDir).catch(() => [] as string[]);
+  const out: SandboxRecord[] = [];
+  for (const n of names.filter((x) => x.startsWith(DELETING_PREFIX))) {
+    const file = path.join(paths.configDir, n);
+    out.push(parseRecord(file, await fs.readFile(file, 'utf8')));
+  }
+  return out;
+}

@@ -1,0 +1,84 @@
+// Every command starts here: leftovers of interrupted operations are rolled
+// forward or back, and what was done is said on stderr.
+// - a delete marker (.deleting-NAME.sandbox): the delete is finished;
+// - a create intent (.creating-NAME) whose process is dead: if the record was
+//   written the create is complete (only the label commit and the intent are
+//   left); otherwise everything the intent names is removed and the label freed.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Paths } from '../paths.js';
+import { readRecord } from '../config/record.js';
+import { removeInside } from '../apply/safe-remove.js';
+import { intentPath, manifestPath, removeGenerated, stagingDir, type CreateIntent } from '../create/apply.js';
+import { finishDelete, pendingDeletes } from './delete.js';
+
+export const INTENT_PREFIX = '.creating-';
+
+export interface LabelHooks {
+  release(name: string): Promise<void>;
+  commit(name: string): Promise<void>;
+}
+
+export interface RecoveryReport {
+  finishedDeletes: string[];
+  rolledBack: string[];
+  completed: string[];
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function readIntent(file: string): Promise<CreateIntent | undefined> {
+  try {
+    return JSON.parse(await fs.readFile(file, 'utf8')) as CreateIntent;
+  } catch {
+    // An intent cut short by a crash while it was written: nothing after it happened.
+    return undefined;
+  }
+}
+
+export async function rollBackCreate(paths: Paths, name: string, intent: CreateIntent | undefined, labels: LabelHooks): Promise<void> {
+  const owned = [paths.unitDir];
+  for (const f of intent?.files ?? []) await removeGenerated(owned, f.path, f.role).catch(() => undefined);
+  await removeInside([paths.stateDir], stagingDir(paths, name));
+  await removeInside([paths.stateDir], path.join(paths.stateDir, name));
+  await removeInside([paths.stateDir], manifestPath(paths, name));
+  await labels.release(name);
+  await removeInside([paths.stateDir], intentPath(paths, name));
+}
+
+export async function recover(paths: Paths, labels: LabelHooks, say: (s: string) => void): Promise<RecoveryReport> {
+  const report: RecoveryReport = { finishedDeletes: [], rolledBack: [], completed: [] };
+  for (const r of await pendingDeletes(paths)) {
+    await finishDelete(paths, r, (n) => labels.release(n));
+    report.finishedDeletes.push(r.name);
+    say(`sandbox: finished the interrupted delete of '${r.name}'`);
+  }
+  for (const n of await fs.readdir(paths.stateDir).catch(() => [] as string[])) {
+    if (!n.startsWith(INTENT_PREFIX)) continue;
+    const tmp = /\.(\d+)\.tmp$/.exec(n);
+    if (tmp) {
+      if (!alive(Number(tmp[1]))) await removeInside([paths.stateDir], path.join(paths.stateDir, n));
+      continue;
+    }
+    const name = n.slice(INTENT_PREFIX.length);
+    const intent = await readIntent(path.join(paths.stateDir, n));
+    if (intent && alive(intent.pid)) continue;
+    if (await readRecord(paths, name)) {
+      await labels.commit(name);
+      await removeInside([paths.stateDir], intentPath(paths, name));
+      report.completed.push(name);
+    } else {
+      await rollBackCreate(paths, name, intent, labels);
+      report.rolledBack.push(name);
+      say(`sandbox: rolled back the interrupted create of '${name}'`);
+    }
+  }
+  return report;
+}

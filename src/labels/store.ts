@@ -1,0 +1,215 @@
+// The label allocator: every sandbox gets an MCS pair nobody else holds.
+// Allocation runs under the registry lock (lock.ts), checks the registry, the
+// sandbox records, the tree roots and (with SELinux on) running processes,
+// draws at random, falls back to a scan when draws keep hitting held pairs,
+// and fails at once when the space is full: it never loops forever.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConflictError, NotFoundError, SandboxError } from '../errors.js';
+import type { Paths } from '../paths.js';
+import { readToolConfig, TOOL_CONFIG_NAME, type ToolConfig } from '../config/tool-config.js';
+import {
+  formatLevel,
+  intersect,
+  pairAt,
+  pairCount,
+  pairKey,
+  parsePairKey,
+  parseStaticLabel,
+  randomPair,
+  rangeOfContext,
+  type CategoryRange,
+  type Pair,
+} from '../selinux/mcs.js';
+import { formatTable } from '../output/table.js';
+import { withLock } from './lock.js';
+import { ownerAlive, Registry, type Reservation } from './registry.js';
+import { processLevels, recordLevels, treeLevels, type Holders } from './sources.js';
+
+export interface Label {
+  level: string;
+  pair: Pair;
+}
+
+export interface HeldLabel {
+  level: string;
+  sandbox: string;
+  state: 'pending' | 'committed' | 'recorded';
+  /** The tree root carries this level. */
+  onDisk: boolean;
+  /** A running process carries this level (SELinux on only). */
+  onProcess: boolean;
+}
+
+export interface StoreOptions {
+  config?: ToolConfig;
+  /** /proc to read processes' contexts from (tests use a fake one). */
+  procRoot?: string;
+  /** Where selinuxfs is (tests use a fake one). */
+  selinuxRoot?: string;
+  random?: () => number;
+}
+
+const RANDOM_DRAWS = 64;
+
+export async function openLabelStore(paths: Paths, opts: StoreOptions = {}) {
+  const config = opts.config ?? (await readToolConfig(paths));
+  const procRoot = opts.procRoot ?? paths.host('/proc');
+  const selinuxRoot = opts.selinuxRoot ?? paths.host('/sys/fs/selinux');
+  const random = opts.random ?? Math.random;
+  const registry = new Registry(paths);
+  const selinuxOn = existsSync(path.join(selinuxRoot, 'enforce'));
+
+  const range = (): CategoryRange => {
+    if (!selinuxOn) return config.categories;
+    const own = readFileSync(path.join(procRoot, 'self', 'attr', 'current'), 'utf8');
+    return intersect(config.categories, rangeOfContext(own));
+  };
+  const reserved = new Set(config.reserved.map((k) => k.replace(/^s0:/, '')));
+
+  /** Everything held anywhere; stale pending reservations are removed on the way (we hold the lock). */
+  async function held(reclaim = true): Promise<Holders> {
+    const all: Holders = new Map();
+    const records = await recordLevels(paths);
+    for (const key of await registry.keys()) {
+      const r = await registry.read(key);
+      if (reclaim && r && r.state === 'pending' && !ownerAlive(r) && !records.has(key)) {
+        await registry.remove(key, r.sandbox);
+        continue;
+      }
+      all.set(key, r?.sandbox ?? '?');
+    }
+    for (const [k, v] of records) all.set(k, v);
+    for (const [k, v] of await treeLevels(paths)) if (!all.has(k)) all.set(k, v);
+    if (selinuxOn) for (const [k, v] of await processLevels(procRoot)) if (!all.has(k)) all.set(k, v);
+    return all;
+  }
+
+  function pick(r: CategoryRange, taken: Holders): Pair | undefined {
+    const free = (p: Pair) => !taken.has(pairKey(p)) && !reserved.has(pairKey(p));
+    const total = pairCount(r);
+    if (total <= 0) return undefined;
+    for (let i = 0; i < RANDOM_DRAWS; i++) {
+      const p = randomPair(r, random);
+      if (free(p)) return p;
+    }
+    const start = Math.floor(random() * total);
+    for (let i = 0; i < total; i++) {
+      const p = pairAt(r, (start + i) % total);
+      if (free(p)) return p;
+    }
+    return undefined;
+  }
+
+  async function locked<T>(fn: () => Promise<T>): Promise<T> {
+    await registry.ensure();
+    return withLock(registry.lockFile, fn);
+  }
+
+  async function assertNoLabel(sandbox: string): Promise<void> {
+    const key = await registry.labelOf(sandbox);
+    if (key && (await registry.read(key))?.sandbox === sandbox) {
+      throw new ConflictError(`sandbox '${sandbox}' already holds label ${formatLevel(parsePairKey(key)!)}`);
+    }
+  }
+
+  return {
+    /** A free label, reserved (pending) for the sandbox until commit(). */
+    async allocate(sandbox: string): Promise<Label> {
+      return locked(async () => {
+        await assertNoLabel(sandbox);
+        const r = range();
+        const taken = await held();
+        const p = pick(r, taken);
+        if (!p) {
+          throw new SandboxError(
+            `no free MCS label: all ${pairCount(r)} pairs of c${r.min}-c${r.max} are held or reserved; delete a sandbox or widen [labels] categories in ${path.join(paths.configDir, TOOL_CONFIG_NAME)}`,
+          );
+        }
+        await registry.write(p, sandbox, 'pending');
+        return { level: formatLevel(p), pair: p };
+      });
+    },
+
+    /** A free label shown by --dry-run; nothing is reserved or written. */
+    async peek(): Promise<Label> {
+      const p = pick(range(), await held(false));
+      if (!p) throw new SandboxError('no free MCS label');
+      return { level: formatLevel(p), pair: p };
+    },
+
+    /** Validate a static label and check nobody else holds it; nothing is reserved. */
+    async checkStatic(sandbox: string, context: string): Promise<Label> {
+      const { pair, level } = parseStaticLabel(context);
+      const holder = (await recordLevels(paths)).get(pairKey(pair)) ?? (await registry.read(pairKey(pair)))?.sandbox;
+      if (holder && holder !== sandbox) throw new ConflictError(`label ${level} is already held by sandbox '${holder}'`);
+      return { level, pair };
+    },
+
+    async reserveStatic(sandbox: string, context: string): Promise<Label> {
+      const { pair, level } = parseStaticLabel(context);
+      return locked(async () => {
+        await assertNoLabel(sandbox);
+        const holder = (await held()).get(pairKey(pair));
+        if (holder && holder !== sandbox) throw new ConflictError(`label ${level} is already held by ${/^(process|tree) /.test(holder) ? holder : `sandbox '${holder}'`}`);
+        await registry.write(pair, sandbox, 'pending');
+        return { level, pair };
+      });
+    },
+
+    /** The sandbox exists now: its label stays held even after this process ends. */
+    async commit(sandbox: string): Promise<void> {
+      await locked(async () => {
+        const key = await registry.labelOf(sandbox);
+        const r = key ? await registry.read(key) : undefined;
+        if (!r || r.sandbox !== sandbox) throw new NotFoundError(`sandbox '${sandbox}' holds no label reservation`);
+        await registry.setState(r, 'committed');
+      });
+    },
+
+    async release(sandbox: string): Promise<void> {
+      await locked(async () => {
+        const key = await registry.labelOf(sandbox);
+        if (!key) return;
+        const r = await registry.read(key);
+        if (!r || r.sandbox === sandbox) await registry.remove(key, sandbox);
+      });
+    },
+
+    async list(): Promise<HeldLabel[]> {
+      const records = await recordLevels(paths);
+      const trees = await treeLevels(paths);
+      const procs = selinuxOn ? await processLevels(procRoot) : new Map<string, string>();
+      const out = new Map<string, HeldLabel>();
+      for (const key of await registry.keys()) {
+        const r: Reservation | undefined = await registry.read(key);
+        if (!r) continue;
+        out.set(key, { level: formatLevel(parsePairKey(key)!), sandbox: r.sandbox, state: r.state, onDisk: false, onProcess: false });
+      }
+      for (const [key, name] of records) {
+        if (!out.has(key)) out.set(key, { level: formatLevel(parsePairKey(key)!), sandbox: name, state: 'recorded', onDisk: false, onProcess: false });
+      }
+      for (const [key, h] of out) {
+        h.onDisk = trees.has(key);
+        h.onProcess = procs.has(key);
+      }
+      return [...out.values()].sort((a, b) => a.sandbox.localeCompare(b.sandbox));
+    },
+
+    async usage(): Promise<{ held: number; total: number; range: CategoryRange }> {
+      const r = range();
+      const keys = new Set([...(await registry.keys()), ...(await recordLevels(paths)).keys()]);
+      return { held: keys.size, total: pairCount(r) - [...reserved].filter((k) => parsePairKey(k)).length, range: r };
+    },
+  };
+}
+
+export type LabelStore = Awaited<ReturnType<typeof openLabelStore>>;
+
+export function formatLabelsTable(held: HeldLabel[]): string {
+  const yes = (b: boolean) => (b ? 'yes' : 'no');
+  return formatTable(
+    ['LABEL', 'SANDBOX', 'STATE', 'ON-DISK', 'ON-PROCESS'],
+    held.map((h) => [h.level, h.sandbox, h.state, yes(h.onDisk), yes(h.onProcess)]),
+  );
+}
