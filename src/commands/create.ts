@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
 import { readToolConfig } from '../config/tool-config.js';
-import { applyCreate, assertFree } from '../create/apply.js';
+import { applyCreate, assertFree, assertNameFree } from '../create/apply.js';
 import { gatherFacts } from '../create/gather.js';
 import { planCreate } from '../create/plan.js';
 import { formatPlan } from '../create/print-plan.js';
@@ -59,6 +59,7 @@ export const createCommand: CommandModule<GlobalArgs, Args> = {
     const config = await readToolConfig(paths);
     const client = paths.offline ? undefined : await SystemdClient.connect();
     try {
+      await assertNameFree(paths, req.name);
       const facts = await gatherFacts(paths, req, client);
       const ctx = { version: VERSION, now: new Date(), extraSharedDirs: config.extraSharedDirs };
       const label = await labelFor(paths, config, req, { dryRun: !!argv.dryRun });

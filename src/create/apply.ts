@@ -10,7 +10,7 @@ import { recordPath, serializeRecord } from '../config/record.js';
 import { copyPlan, type CopyProgress } from '../payload/copy.js';
 import { labelTree } from '../payload/label.js';
 import { buildManifest, formatManifest } from '../payload/manifest.js';
-import { writeFileAtomic, writeGenerated } from '../apply/atomic-write.js';
+import { assertReplaceable, writeFileAtomic, writeGenerated } from '../apply/atomic-write.js';
 import { removeInside } from '../apply/safe-remove.js';
 import { Undo } from '../apply/undo.js';
 import type { CreatePlan } from './plan.js';
@@ -61,8 +61,19 @@ export async function assertFree(paths: Paths, plan: CreatePlan): Promise<void> 
     throw new ConflictError(`${paths.host(plan.tree)} already exists but no sandbox '${plan.name}' is recorded; 'sandbox doctor --repair' cleans it up`);
   }
   for (const f of plan.files) {
-    if (f.role !== 'target' && (await exists(paths.host(f.path)))) throw new ConflictError(`${paths.host(f.path)} already exists, refusing to replace it`);
+    const file = paths.host(f.path);
+    // Files of this instance must be new; shared ones (template body, target) may be ours already.
+    if (f.path.includes(`@${plan.name}.service`)) {
+      if (await exists(file)) throw new ConflictError(`${file} already exists, refusing to replace it`);
+    } else {
+      await assertReplaceable(file);
+    }
   }
+}
+
+/** The cheap checks, before a label is reserved. */
+export async function assertNameFree(paths: Paths, name: string): Promise<void> {
+  if (await exists(recordPath(paths, name))) throw new ConflictError(`sandbox '${name}' already exists`);
 }
 
 /** Remove a generated file; a drop-in's directory goes too when nothing else is in it. */
