@@ -10,14 +10,22 @@ export interface HostSnapshot {
 }
 
 /**
- * Files that our own output goes to (the runner's log, a CI step's output
- * file) grow while the test runs: they are left out of the listing.
+ * Left out of the listing: files our own output goes to (the runner's log, a
+ * CI step's output file), which grow while the test runs, and paths starting
+ * with one of `skip`, for directories that other people's processes write
+ * to meanwhile on a shared machine.
  */
-export function snapshotHost(dirs = ['/tmp', '/run', '/etc']): HostSnapshot {
-  const skip = outputFiles();
+export function snapshotHost(dirs = ['/tmp', '/run', '/etc'], skip: string[] = []): HostSnapshot {
+  const exact = outputFiles();
+  const skipped = (p: string) => exact.has(p) || skip.some((s) => p.startsWith(s));
   const files = new Map<string, string>();
-  for (const dir of dirs) walk(dir, lstatSync(dir).dev, skip, files);
+  for (const dir of dirs) walk(dir, lstatSync(dir).dev, skipped, files);
   return { mounts: mountTable(), files };
+}
+
+/** Path prefixes from TESTHOST_SNAPSHOT_SKIP (comma-separated), e.g. '/tmp/ci-cache/,/tmp/tmp.'. */
+export function skipFromEnv(): string[] {
+  return (process.env.TESTHOST_SNAPSHOT_SKIP ?? '').split(',').filter(Boolean);
 }
 
 /** Differences as readable lines: '+ path', '- path', '~ path: before -> after'. */
@@ -62,8 +70,8 @@ export function pidsInNamespace(kind: 'pid' | 'mnt', link: string): number[] {
   return pids;
 }
 
-function walk(p: string, dev: number, skip: Set<string>, out: Map<string, string>): void {
-  if (skip.has(p)) return;
+function walk(p: string, dev: number, skipped: (p: string) => boolean, out: Map<string, string>): void {
+  if (skipped(p)) return;
   let st;
   try {
     st = lstatSync(p);
@@ -76,7 +84,7 @@ function walk(p: string, dev: number, skip: Set<string>, out: Map<string, string
   out.set(p, `${type} ${(st.mode & 0o7777).toString(8)} ${st.uid}:${st.gid}${size} ${st.mtimeMs}${link}`);
   // Like find -xdev: what is mounted below is covered by the mount table instead.
   if (type !== 'd' || st.dev !== dev) return;
-  for (const name of safe(() => readdirSync(p)) ?? []) walk(path.join(p, name), dev, skip, out);
+  for (const name of safe(() => readdirSync(p)) ?? []) walk(path.join(p, name), dev, skipped, out);
 }
 
 /** Regular files that this process or one of its ancestors has open. */

@@ -2,14 +2,14 @@
 // system bus, runs units, and leaves the machine as it found it, even when the
 // process that booted it is killed.
 import { spawn } from 'node:child_process';
-import { existsSync, readlinkSync, statSync } from 'node:fs';
+import { existsSync, readlinkSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dbus from 'dbus-next';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { listHostCgroups, reapStaleHosts } from '../host/cgroup.js';
-import { diffSnapshots, mountTable, pidsInNamespace, snapshotHost } from '../host/host-snapshot.js';
+import { diffSnapshots, mountTable, pidsInNamespace, skipFromEnv, snapshotHost } from '../host/host-snapshot.js';
 import { bootHost, findProjectDir, type TestHost } from '../host/throwaway-host.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -117,22 +117,37 @@ test('stop() ends systemd and everything in its namespaces, and is idempotent', 
 });
 
 test('leaves /tmp, /run, /etc, /dev, the mount table and the cgroups as they were', async () => {
-  const cgroupsBefore = listHostCgroups();
-  const before = snapshotHost(['/tmp', '/run', '/etc', '/dev']);
-  const h = await bootHost({ name: 'host-test-clean' });
-  const pidNs = readlinkSync(`/proc/${h.pid}/ns/pid`);
-  // What hit the machine when systemd once ran on its real root: tmpfiles
-  // cleaning /tmp; and plain writes that must stay in the overlay.
-  const r = await h.sh(`
-    systemd-tmpfiles --create --remove --clean
-    echo x > /etc/host-test-marker && echo x > /tmp/host-test-marker && echo x > /run/host-test-marker
-    systemctl restart dbus.service`);
-  assert.is(r.exitCode, 0, r.stderr);
-  await h.stop();
-  const after = snapshotHost(['/tmp', '/run', '/etc', '/dev']);
-  assert.equal(diffSnapshots(before, after), []);
-  assert.equal(pidsInNamespace('pid', pidNs), []);
-  assert.equal(listHostCgroups(), cgroupsBefore);
+  // A month-old file in the machine's /tmp: what systemd-tmpfiles --clean
+  // deletes first, were it ever to see the machine's /tmp.
+  const canary = `/tmp/host-test-canary.${process.pid}`;
+  writeFileSync(canary, 'canary\n');
+  const monthAgo = new Date(Date.now() - 30 * 86400_000);
+  utimesSync(canary, monthAgo, monthAgo);
+  try {
+    const dirs = ['/tmp', '/run', '/etc', '/dev'];
+    const cgroupsBefore = listHostCgroups();
+    const before = snapshotHost(dirs, skipFromEnv());
+    const h = await bootHost({ name: 'host-test-clean' });
+    const pidNs = readlinkSync(`/proc/${h.pid}/ns/pid`);
+    // What hit the machine when systemd once ran on its real root: tmpfiles
+    // cleaning /tmp; and plain writes that must stay in the overlay.
+    const r = await h.sh(`
+      systemd-tmpfiles --create --remove --clean
+      echo x > /etc/host-test-marker && echo x > /tmp/host-test-marker && echo x > /run/host-test-marker
+      systemctl restart dbus.service`);
+    assert.is(r.exitCode, 0, r.stderr);
+    await h.stop();
+    const after = snapshotHost(dirs, skipFromEnv());
+
+    assert.is(statSync(canary).mtimeMs, monthAgo.getTime(), 'the canary in /tmp is untouched');
+    const diff = diffSnapshots(before, after);
+    if (diff.length) console.log('  if another process changed these meanwhile, list their prefixes in TESTHOST_SNAPSHOT_SKIP');
+    assert.equal(diff, []);
+    assert.equal(pidsInNamespace('pid', pidNs), []);
+    assert.equal(listHostCgroups(), cgroupsBefore);
+  } finally {
+    unlinkSync(canary);
+  }
 });
 
 test('a boot that does not finish in time throws with the state and cleans up', async () => {
