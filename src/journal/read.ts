@@ -35,10 +35,13 @@ export function renderEntry(e: JournalEntry): string {
   return `${stamp} ${e.identifier}${e.pid ? `[${e.pid}]` : ''}: ${e.message}`;
 }
 
-/** journalctl match arguments: the units' own output OR the tool's entries about the sandbox. */
+/**
+ * journalctl match arguments: the units' own output, systemd's messages about
+ * them (UNIT= from PID 1, as `journalctl -u` does), or the tool's entries.
+ */
 export function sandboxMatches(name: string, units: string[]): string[] {
   const out: string[] = [];
-  for (const u of units) out.push(`_SYSTEMD_UNIT=${u}`, '+');
+  for (const u of units) out.push(`_SYSTEMD_UNIT=${u}`, '+', `UNIT=${u}`, '_PID=1', '+');
   out.push(`SANDBOX_NAME=${name}`);
   return out;
 }

@@ -1,6 +1,8 @@
 // start/stop/restart/reload of sandboxes: one job per unit, waited for, logged
 // to the journal; a failure shows the unit's last journal lines.
+import { promises as fs } from 'node:fs';
 import type { SandboxRecord } from '../config/record.js';
+import { isGenerated } from '../generate/template.js';
 import { logEvent } from '../journal/write.js';
 import { readJournal } from '../journal/read.js';
 import { renderEntry } from '../journal/read.js';
@@ -33,15 +35,29 @@ export function describeOutcome(verb: Verb, o: JobOutcome): string {
   return `Failed to ${verb} ${o.unit}: job ${o.result}, unit ${o.activeState}/${o.subState}`;
 }
 
-/** Refuse to act on a sandbox whose unit file was removed by hand. */
+/**
+ * Refuse to act on a sandbox whose unit file was removed by hand: systemd then
+ * reports the unit not-found, or silently loads a vendor template of the same
+ * name, which would run the service outside its sandbox.
+ */
 export async function requireLoadable(client: SystemdClient, r: SandboxRecord): Promise<void> {
   for (const u of unitsOf(r)) {
     const p = await client.unitProperties(u);
-    if (p.loadState !== 'loaded') {
+    const ours = p.loadState === 'loaded' && (await isGeneratedFile(p.fragmentPath));
+    if (!ours) {
+      const now = p.loadState === 'loaded' ? `systemd now loads ${p.fragmentPath} instead` : `it is ${p.loadState}`;
       throw new SandboxError(
-        `sandbox '${r.name}': unit ${u} is ${p.loadState} (its unit file was removed?); 'sandbox delete ${r.name}' cleans up what is left, then create it again`,
+        `sandbox '${r.name}': the unit file of ${u} is missing (its unit file was removed?): ${now}; 'sandbox delete ${r.name}' cleans up what is left, then create it again`,
       );
     }
+  }
+}
+
+async function isGeneratedFile(file: string): Promise<boolean> {
+  try {
+    return isGenerated(await fs.readFile(file, 'utf8'));
+  } catch {
+    return false;
   }
 }
 

@@ -64,10 +64,11 @@ export async function reapStaleHosts(): Promise<string[]> {
   return removed;
 }
 
-/** Test host cgroups that exist now (for tests that check for leftovers). */
-export function listHostCgroups(): string[] {
+/** Test host cgroups that exist now, all or those of one harness process (for tests that check for leftovers). */
+export function listHostCgroups(ownerPid?: number): string[] {
   const base = ownCgroupDir();
-  return readdirSync(base).filter((n) => n.startsWith(PREFIX)).map((n) => path.join(base, n));
+  const prefix = ownerPid === undefined ? PREFIX : `${PREFIX}${ownerPid}.`;
+  return readdirSync(base).filter((n) => n.startsWith(prefix)).map((n) => path.join(base, n));
 }
 
 function removeTree(dir: string): void {

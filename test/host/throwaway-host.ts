@@ -256,8 +256,10 @@ class Host implements TestHost {
   }
 
   private async diagnostics(): Promise<string> {
-    if (!this.systemdPid || this.exitedWith) return `boot output:\n${this.output}`;
-    const show = (argv: string[]) => this.exec(argv, { timeoutMs: 10_000 }).then((r) => r.stdout + r.stderr, (e: Error) => e.message);
+    // Not before systemd runs: until boot.sh's pivot_root, nsenter -r would enter the machine's root.
+    const up = this.systemdPid && !this.exitedWith && comm(this.systemdPid) === 'systemd';
+    const show = (argv: string[]) =>
+      up ? this.exec(argv, { timeoutMs: 10_000 }).then((r) => r.stdout + r.stderr, (e: Error) => e.message) : '(systemd is not running yet)\n';
     const failed = await show(['systemctl', '--failed', '--no-pager', '--plain']);
     const jobs = await show(['systemctl', 'list-jobs', '--no-pager']);
     return `systemctl --failed:\n${failed}\nsystemctl list-jobs:\n${jobs}\nboot output:\n${this.output}`;
