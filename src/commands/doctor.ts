@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { formatChecks, type Check } from '../doctor/check.js';
+import { checkLabelSpace, checkPackageManagers } from '../doctor/more-checks.js';
 import { checkContexts, checkDir, checkRoot, checkSelinux, checkSystemd } from '../doctor/checks.js';
 import { printJson } from '../output/json.js';
 import { ExitCode } from '../errors.js';
@@ -18,6 +19,8 @@ export const doctorCommand: CommandModule<GlobalArgs, Args> = {
       await checkSystemd(paths),
       await checkSelinux(paths),
       await checkContexts(paths),
+      await checkPackageManagers(paths),
+      await checkLabelSpace(paths),
       await checkDir('state directory', paths.stateDir),
       await checkDir('config directory', paths.configDir),
     ];
