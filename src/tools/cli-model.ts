@@ -129,7 +129,7 @@ export function commandSpec(module: CommandModule): CommandSpec {
 
 /** The Options: block of a yargs help text, e.g. "      --root     work on … DIR …  [string]". */
 export function parseHelpOptions(help: string): OptionSpec[] {
-  const block = /^Options:\n([\s\S]*?)(?:\n\n|$)/m.exec(help)?.[1] ?? '';
+  const block = /(?:^|\n)Options:\n([\s\S]*?)(?:\n\n|$)/.exec(help)?.[1] ?? '';
   const out: OptionSpec[] = [];
   for (const line of block.split('\n')) {
     const m = /^\s+(?:-(\w), )?--([\w-]+)\s*(.*)$/.exec(line);

@@ -1,0 +1,110 @@
+// `sandbox create --root` on a temp root with a real rpm database (the sbxdemo
+// fixture): the tree, its modes, owners, links and labels, the units, the
+// record, the manifest; several -u; --copy/--exclude; dry-run; delete.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { promises as fs, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { buildFixtureRpm, installFixtureRpm } from '../../fixtures/rpm/build.js';
+import { CLI } from '../../integration/sandbox-host.js';
+import { parseManifest } from '../../../src/payload/manifest.js';
+import { parseUnitFile } from '../../../src/unitfile/index.js';
+
+let work: string;
+let root: string;
+
+const sandbox = (...args: string[]) => spawnSync('node', [CLI, '--root', root, ...args], { encoding: 'utf8' });
+const at = (p: string) => path.join(root, p);
+const quiet = { encoding: 'utf8' as const, stdio: ['ignore', 'pipe', 'ignore'] as ('ignore' | 'pipe')[] };
+const xattr = (p: string) => execFileSync('getfattr', ['-h', '--absolute-names', '--only-values', '-n', 'security.selinux', p], quiet).replace(/\0$/, '');
+
+test.before(async () => {
+  work = mkdtempSync(path.join(os.tmpdir(), 'sbx-create-'));
+  root = path.join(work, 'root');
+  await installFixtureRpm(await buildFixtureRpm(path.join(work, 'build')), root);
+  // what maintainer scripts and admins add: in no package list, still the service's own
+  await fs.writeFile(at('/etc/sbxdemo/local.conf'), 'EXTRA=1\n');
+  await fs.symlink('sbxdemo.conf', at('/etc/sbxdemo/current.conf'));
+  await fs.symlink('/etc/shadow', at('/etc/sbxdemo/shadow-link'));
+  await fs.writeFile(at('/var/lib/sbxdemo/data'), 'data\n', { mode: 0o640 });
+  await fs.chown(at('/var/lib/sbxdemo/data'), 4321, 8765);
+  await fs.link(at('/var/lib/sbxdemo/data'), at('/var/lib/sbxdemo/data-hardlink'));
+  execFileSync('setfattr', ['-n', 'user.origin', '-v', 'admin', at('/var/lib/sbxdemo/data')]);
+  await fs.utimes(at('/var/lib/sbxdemo/data'), new Date('2020-01-02T03:04:05Z'), new Date('2020-01-02T03:04:05Z'));
+  execFileSync('mkfifo', [at('/var/lib/sbxdemo/fifo')]);
+});
+test.after(async () => {
+  await fs.rm(work, { recursive: true, force: true });
+});
+
+test('create copies the service directories whole, as they are now, with owners, modes, times, links and xattrs', () => {
+  const r = sandbox('create', '-u', 'sbxdemo.service', 'demo1');
+  assert.is(r.status, 0, r.stderr);
+  const t = (p: string) => at(path.join('/var/lib/sandbox/demo1', p));
+  return (async () => {
+    assert.is(await fs.readFile(t('/etc/sbxdemo/local.conf'), 'utf8'), 'EXTRA=1\n');
+    assert.is(await fs.readlink(t('/etc/sbxdemo/current.conf')), 'sbxdemo.conf');
+    assert.is(await fs.readlink(t('/etc/sbxdemo/shadow-link')), '/etc/shadow');
+    const [host, copy] = [await fs.stat(at('/var/lib/sbxdemo/data')), await fs.stat(t('/var/lib/sbxdemo/data'))];
+    assert.equal([copy.uid, copy.gid, copy.mode & 0o7777, copy.mtimeMs], [4321, 8765, 0o640, host.mtimeMs]);
+    assert.is((await fs.stat(t('/var/lib/sbxdemo/data-hardlink'))).ino, copy.ino);
+    assert.is(execFileSync('getfattr', ['--absolute-names', '--only-values', '-n', 'user.origin', t('/var/lib/sbxdemo/data')], quiet), 'admin');
+    assert.is(await fs.lstat(t('/var/lib/sbxdemo/fifo')).catch(() => 'absent'), 'absent');
+    assert.ok((await fs.stat(t('/etc/logrotate.d/sbxdemo'))).isFile());
+    // nothing outside what the package owns
+    assert.equal((await fs.readdir(t('/etc'))).sort(), ['logrotate.d', 'sbxdemo']);
+  })();
+});
+
+test('every entry of the tree carries the sandbox file label, symlinks included; the host is unlabelled', async () => {
+  const record = await fs.readFile(at('/etc/sandbox/demo1.sandbox'), 'utf8');
+  const fileContext = /fileContext=(.*)/.exec(record)![1]!;
+  assert.match(fileContext, /^system_u:object_r:svirt_sandbox_file_t:s0:c\d+,c\d+$/);
+  const listing = execFileSync('getfattr', ['-h', '-R', '-d', '-m', 'security.selinux', '--absolute-names', at('/var/lib/sandbox/demo1')], { encoding: 'utf8' });
+  const files = listing.split('\n').filter((l) => l.startsWith('# file: '));
+  const labelled = listing.split('\n').filter((l) => l === `security.selinux="${fileContext}"`);
+  assert.ok(files.length >= 10);
+  assert.is(labelled.length, files.length);
+  assert.is(xattr(at('/var/lib/sandbox/demo1/etc/sbxdemo/shadow-link')), fileContext);
+  assert.throws(() => xattr(at('/etc/sbxdemo/sbxdemo.conf')));
+});
+
+test('units, record and manifest', async () => {
+  const body = parseUnitFile(await fs.readFile(at('/etc/systemd/system/sbxdemo@.service'), 'utf8'));
+  assert.is(body.get('Unit', 'ReloadPropagatedFrom'), 'sbxdemo.service');
+  assert.is(body.get('Service', 'PrivateTmp'), 'yes');
+  assert.is(body.get('Service', 'ExecStart'), '/usr/bin/sbxdemo');
+  const dropin = parseUnitFile(await fs.readFile(at('/etc/systemd/system/sbxdemo@demo1.service.d/50-sandbox.conf'), 'utf8'));
+  assert.is(dropin.get('Service', 'PrivateNetwork'), 'yes');
+  assert.ok(dropin.getAll('Service', 'BindPaths').includes('/var/lib/sandbox/demo1/etc/sbxdemo:/etc/sbxdemo'));
+  const manifest = parseManifest(await fs.readFile(at('/var/lib/sandbox/.manifests/demo1'), 'utf8'));
+  const data = manifest.find((m) => m.path.endsWith('/var/lib/sbxdemo/data'))!;
+  assert.is(data.sha256, execFileSync('sha256sum', [at('/var/lib/sbxdemo/data')], { encoding: 'utf8' }).split(' ')[0]);
+});
+
+test('a second sandbox: its own label and tree, the shared template kept', async () => {
+  assert.is(sandbox('create', '-u', 'sbxdemo', '--network', 'host', '--exclude', '/var/log/sbxdemo', 'demo2').status, 0);
+  const labels = JSON.parse(sandbox('labels', '--json').stdout) as { level: string; sandbox: string }[];
+  assert.is(new Set(labels.map((l) => l.level)).size, 2);
+  assert.is(await fs.lstat(at('/var/lib/sandbox/demo2/var/log/sbxdemo')).catch(() => 'absent'), 'absent');
+  const dropin = await fs.readFile(at('/etc/systemd/system/sbxdemo@demo2.service.d/50-sandbox.conf'), 'utf8');
+  assert.match(dropin, /^PrivateNetwork=no$/m);
+  assert.not.match(dropin, /\/var\/log\/sbxdemo/);
+  const list = JSON.parse(sandbox('list', '--json').stdout) as { name: string; network: string }[];
+  assert.equal(list.map((s) => [s.name, s.network]), [['demo1', 'none'], ['demo2', 'host']]);
+});
+
+test('delete removes one sandbox and keeps what the other still uses', async () => {
+  assert.is(sandbox('delete', 'demo1').status, 0);
+  assert.is(await fs.lstat(at('/var/lib/sandbox/demo1')).catch(() => 'absent'), 'absent');
+  assert.ok((await fs.stat(at('/etc/systemd/system/sbxdemo@.service'))).isFile());
+  assert.is(sandbox('delete', 'demo2').status, 0);
+  assert.equal(await fs.readdir(at('/etc/systemd/system')), []);
+  assert.equal(await fs.readdir(at('/etc/sandbox')), []);
+  // the host's own files are untouched
+  assert.is(await fs.readFile(at('/etc/sbxdemo/local.conf'), 'utf8'), 'EXTRA=1\n');
+});
+
+test.run();
