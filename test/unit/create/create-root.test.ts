@@ -107,4 +107,24 @@ test('delete removes one sandbox and keeps what the other still uses', async () 
   assert.is(await fs.readFile(at('/etc/sbxdemo/local.conf'), 'utf8'), 'EXTRA=1\n');
 });
 
+test('several -u: one unit per service, one shared tree and label; -P makes an unowned unit usable', async () => {
+  await fs.writeFile(at('/etc/systemd/system/sbxhelper.service'), '[Unit]\nDescription=helper\n[Service]\nExecStart=/usr/bin/sbxdemo --helper\n');
+  const unowned = sandbox('create', '-u', 'sbxhelper.service', 'lonely');
+  assert.is(unowned.status, 3);
+  assert.match(unowned.stderr, /no package owns \/etc\/systemd\/system\/sbxhelper\.service .*-P PACKAGE/);
+  const r = sandbox('create', '-u', 'sbxdemo.service', '-u', 'sbxhelper.service', '-P', 'sbxdemo', 'pair');
+  assert.is(r.status, 0, r.stderr);
+  const rec = await fs.readFile(at('/etc/sandbox/pair.sandbox'), 'utf8');
+  assert.match(rec, /^units=sbxdemo\.service sbxhelper\.service$/m);
+  const label = /^label=(.*)$/m.exec(rec)![1]!;
+  for (const u of ['sbxdemo@pair.service.d', 'sbxhelper@pair.service.d']) {
+    const dropin = await fs.readFile(at(`/etc/systemd/system/${u}/50-sandbox.conf`), 'utf8');
+    assert.ok(dropin.includes(`:${label}`), dropin);
+    assert.ok(dropin.includes('BindPaths=/var/lib/sandbox/pair/etc/sbxdemo:/etc/sbxdemo'));
+  }
+  assert.is(sandbox('delete', 'pair').status, 0);
+  await fs.rm(at('/etc/systemd/system/sbxhelper.service'));
+  assert.equal(await fs.readdir(at('/etc/systemd/system')), []);
+});
+
 test.run();
