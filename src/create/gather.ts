@@ -9,7 +9,9 @@ import type { UnitDir } from '../payload/rules.js';
 import { PAYLOAD_TOPS } from '../payload/rules.js';
 import { isInside } from '../paths.js';
 import type { SystemdClient } from '../systemd/client.js';
-import { directoriesOf, HOST_DIRECTORY_SETTINGS } from '../generate/translate.js';
+import { canonicalRunPath, directoriesOf, HOST_DIRECTORY_SETTINGS } from '../generate/translate.js';
+import type { RuntimeDir } from '../generate/units.js';
+import { promises as fs } from 'node:fs';
 import { resolveUnit, type ResolvedUnit } from './resolve-unit.js';
 import type { CreateRequest } from './request.js';
 import { resolveOwner } from './users.js';
@@ -27,6 +29,8 @@ export interface CreateFacts {
   /** Owner for directories the unit names that do not exist yet. */
   unitOwner: { uid: number; gid: number };
   copy: HostPath[];
+  /** Directories the packages own under /run (and /var/run), as they are on the host now. */
+  runtimeDirs: RuntimeDir[];
 }
 
 const underPayload = (p: string) => PAYLOAD_TOPS.some((t) => isInside(t, p));
@@ -46,6 +50,16 @@ export function unitDirectories(u: ResolvedUnit): { path: string; directive: str
     for (const item of v.split(/\s+/).filter(Boolean)) out.push({ path: item.replace(/^[-+]+/, ''), directive: 'ReadWritePaths' });
   }
   return out.filter((d) => underPayload(d.path));
+}
+
+/** The package's /run directories that exist on the host, with their owner and mode. */
+async function hostRuntimeDirs(paths: Paths, dirs: string[]): Promise<RuntimeDir[]> {
+  const out: RuntimeDir[] = [];
+  for (const d of dirs) {
+    const st = await fs.lstat(paths.host(d)).catch(() => undefined);
+    if (st?.isDirectory()) out.push({ path: d, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid });
+  }
+  return out;
 }
 
 export async function gatherFacts(paths: Paths, req: CreateRequest, client?: SystemdClient): Promise<CreateFacts> {
@@ -70,15 +84,21 @@ export async function gatherFacts(paths: Paths, req: CreateRequest, client?: Sys
   for (const p of req.packages) add((await packageOf(managers, p)).name, p);
 
   const listed = new Set<string>();
+  const runtime = new Set<string>();
   for (const p of packages) {
     const m = managers.find((x) => x.name === p.manager)!;
-    for (const f of await m.files(p.name)) if (underPayload(f.path)) listed.add(f.path);
+    for (const f of await m.files(p.name)) {
+      if (underPayload(f.path)) listed.add(f.path);
+      const run = canonicalRunPath(f.path);
+      if (run.startsWith('/run/')) runtime.add(run);
+    }
   }
+  const runtimeDirs = await hostRuntimeDirs(paths, [...runtime].sort());
   const packageFiles = await describeHostPaths(paths, [...listed].sort());
   const named = units.flatMap(unitDirectories);
   const unitDirs: UnitDir[] = (await describeHostPaths(paths, named.map((d) => d.path))).map((h, i) => ({ ...h, directive: named[i]!.directive }));
   const first = units[0]!.unit;
   const unitOwner = await resolveOwner(paths, first.get('Service', 'User'), first.get('Service', 'Group'));
   const copy = await describeHostPaths(paths, req.copy);
-  return { units, packages, packageFiles, unitDirs, unitOwner, copy };
+  return { units, packages, packageFiles, unitDirs, unitOwner, copy, runtimeDirs };
 }

@@ -57,7 +57,7 @@ export function planCreate(req: CreateRequest, facts: CreateFacts, label: Planne
   for (const u of facts.units) {
     const generated = sandboxUnitFiles(
       u.unit,
-      { unit: u.name, source: u.source, vendorTemplate: u.vendorTemplate, unitDir: DEFAULT_UNIT_DIR, stateDir: DEFAULT_STATE_DIR, version: ctx.version },
+      { unit: u.name, source: u.source, vendorTemplate: u.vendorTemplate, unitDir: DEFAULT_UNIT_DIR, stateDir: DEFAULT_STATE_DIR, version: ctx.version, runtimeDirs: facts.runtimeDirs },
       { name: req.name, processContext: label.processContext, network: req.network, boundPaths, tree },
     );
     for (const f of generated) if (!files.some((x) => x.path === f.path)) files.push(f);

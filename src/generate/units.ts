@@ -30,6 +30,16 @@ export interface ServiceFacts {
   /** Host state directory holding the trees, e.g. /var/lib/sandbox */
   stateDir: string;
   version: string;
+  /** The packages' own directories under /run, recreated in the sandbox's private /run. */
+  runtimeDirs?: RuntimeDir[];
+}
+
+export interface RuntimeDir {
+  /** e.g. /run/httpd */
+  path: string;
+  mode: number;
+  uid: number;
+  gid: number;
 }
 
 export interface InstanceFacts {
@@ -105,7 +115,19 @@ export function renderService(original: UnitFile, s: ServiceFacts): string {
     if (!u.sections().includes(section)) u.addSection(section);
     for (const e of additions.entries(section)) u.add(section, e.key, e.value);
   }
+  // tmpfiles.d made these on the host at boot; the private /run needs its own,
+  // made before the service's own ExecStartPre= ('+': in the host's view).
+  const pre = u.getAll('Service', 'ExecStartPre');
+  u.unset('Service', 'ExecStartPre');
+  for (const d of s.runtimeDirs ?? []) u.add('Service', 'ExecStartPre', runtimeDirCommand(d));
+  for (const p of pre) u.add('Service', 'ExecStartPre', p);
   return generatedHeader(s.version, `from ${s.source} for the sandboxes of ${s.unit}`) + serializeUnitFile(u);
+}
+
+/** ExecStartPre=+ that makes /run/x as /run/sandbox/%i/x with the host's owner and mode. */
+export function runtimeDirCommand(d: RuntimeDir): string {
+  const rel = d.path.replace(/^\/run\//, '');
+  return `+/usr/bin/install -d -m ${(d.mode & 0o7777).toString(8).padStart(4, '0')} -o ${d.uid} -g ${d.gid} /run/sandbox/%i/${escapeSpecifiers(rel)}`;
 }
 
 function bindLines(i: InstanceFacts): string {

@@ -1,0 +1,42 @@
+// A package's own /run directories (Fedora's /run/httpd, made by tmpfiles.d on
+// the host) are made again in the sandbox's private /run before anything else runs.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { renderService, runtimeDirCommand } from '../../../src/generate/units.js';
+import { parseUnitFile } from '../../../src/unitfile/index.js';
+
+const facts = {
+  unit: 'httpd.service',
+  source: '/usr/lib/systemd/system/httpd.service',
+  vendorTemplate: true,
+  unitDir: '/etc/systemd/system',
+  stateDir: '/var/lib/sandbox',
+  version: '0.0.0-test',
+  runtimeDirs: [
+    { path: '/run/httpd', mode: 0o710, uid: 0, gid: 48 },
+    { path: '/run/httpd/htcacheclean', mode: 0o700, uid: 48, gid: 48 },
+  ],
+};
+
+test('runtimeDirCommand: install -d with the host mode and owner, in the host view of the private /run', () => {
+  assert.is(runtimeDirCommand(facts.runtimeDirs[0]!), '+/usr/bin/install -d -m 0710 -o 0 -g 48 /run/sandbox/%i/httpd');
+  assert.is(runtimeDirCommand({ path: '/run/a%b', mode: 0o1777, uid: 1, gid: 2 }), '+/usr/bin/install -d -m 1777 -o 1 -g 2 /run/sandbox/%i/a%%b');
+});
+
+test("the directories are made before the service's own ExecStartPre=, parents first", () => {
+  const original = parseUnitFile('[Unit]\nDescription=httpd\n[Service]\nType=notify\nExecStartPre=/usr/bin/check\nExecStart=/usr/sbin/httpd -DFOREGROUND\n');
+  const out = parseUnitFile(renderService(original, facts));
+  assert.equal(out.getAll('Service', 'ExecStartPre'), [
+    '+/usr/bin/install -d -m 0710 -o 0 -g 48 /run/sandbox/%i/httpd',
+    '+/usr/bin/install -d -m 0700 -o 48 -g 48 /run/sandbox/%i/httpd/htcacheclean',
+    '/usr/bin/check',
+  ]);
+});
+
+test('no runtime directories: the unit is left as it was', () => {
+  const original = parseUnitFile('[Service]\nExecStartPre=/usr/bin/check\nExecStart=/usr/sbin/x\n');
+  const out = parseUnitFile(renderService(original, { ...facts, runtimeDirs: [] }));
+  assert.equal(out.getAll('Service', 'ExecStartPre'), ['/usr/bin/check']);
+});
+
+test.run();
