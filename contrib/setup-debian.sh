@@ -19,5 +19,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
-# apache2's postinst may start it on a host where systemd is PID 1; the tests want it stopped there.
 npm ci --no-audit --no-fund
