@@ -1,6 +1,8 @@
 // Where the tool's own files (templates/, units/, package.json) are: the project
-// root in a checkout (dist/src/ is two levels down), or the install prefix
-// /usr/lib/sandbox when installed from the RPM, which has the same layout.
+// root in a checkout (dist/src/ is two levels down, dist/src/tools/ three), or
+// the install prefix /usr/lib/sandbox when installed from the RPM, which has
+// the same layout with the bundle, sandbox.mjs, at its top (zero levels down:
+// everything bundled shares the bundle's import.meta.url).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -178,7 +178,7 @@ export function cliModel(help: string = topLevelHelp()): CliModel {
 /** How an option's value is shown: --unit UNIT, --network none|host. */
 export function valueName(o: OptionSpec): string {
   if (o.choices.length) return o.choices.join('|');
-  const words: Record<string, string> = { root: 'DIR', copy: 'PATH', exclude: 'PATH', all: 'UNIT', lines: 'N', security: 'SPEC' };
+  const words: Record<string, string> = { root: 'DIR', copy: 'PATH', exclude: 'PATH', all: 'UNIT', lines: 'N', network: 'MODE', security: 'SPEC' };
   return words[o.name] ?? o.name.toUpperCase();
 }
 

@@ -16,6 +16,16 @@ const VALUE_KINDS: Record<string, 'dirs' | 'files' | 'units'> = {
   exclude: 'files',
 };
 
+/**
+ * Values the handlers check themselves (yargs' choices would print a
+ * several-line error), so yargs does not know them: parseNetwork and
+ * parseSecurity in src/create/request.ts accept these (a test holds them to it).
+ */
+export const VALUE_WORDS: Record<string, string[]> = {
+  network: ['none', 'host'],
+  security: ['dynamic', 'static,label='],
+};
+
 /** Commands whose NAME is a new sandbox's, so existing names are no help. */
 const NEW_NAME_COMMANDS = new Set(['create']);
 
@@ -42,7 +52,8 @@ function optionsByFlag(model: CliModel): Map<string, OptionSpec> {
 }
 
 function valueAction(o: OptionSpec): string {
-  if (o.choices.length) return `_sandbox_reply -W '${o.choices.join(' ')}'`;
+  const words = o.choices.length ? o.choices : VALUE_WORDS[o.name];
+  if (words) return `_sandbox_reply -W '${words.join(' ')}'`;
   switch (VALUE_KINDS[o.name]) {
     case 'dirs':
       return '_sandbox_reply -d';

@@ -8,13 +8,13 @@ import { TOOL_CONFIG_NAME } from '../config/tool-config.js';
 import { DEFAULT_CONFIG_DIR, DEFAULT_STATE_DIR, DEFAULT_UNIT_DIR } from '../paths.js';
 import { DEFAULT_SYSTEM_BUS } from '../systemd/dbus-names.js';
 import { VERSION } from '../version.js';
-import { cliModel, isMain, valueName, type CliModel, type CommandSpec, type OptionSpec } from './cli-model.js';
+import { cliModel, isMain, valueName, type CliModel, type CommandSpec, type OptionSpec, type PositionalSpec } from './cli-model.js';
 import { bold, italic, roffCode, roffText } from './roff.js';
 
 const DESCRIPTION = [
   `sandbox makes isolated copies of a service that is installed on the host, and runs each copy as an instance of a systemd template unit.`,
   `sandbox create finds the package that owns the service's unit file (with rpm or dpkg, whichever the host has), copies that package's files under /etc and /var into ${DEFAULT_STATE_DIR}/NAME (owner, mode, links and extended attributes kept), gives the sandbox an SELinux MCS label that no other sandbox holds, labels the copy with it, and writes the units that run the service in it: the rest of the host read-only, a private /tmp and /run, a private network unless --network host is given, the label in SELinuxContext=, and ReloadPropagatedFrom= the original service, so reloading the service reloads its running sandboxes.`,
-  `Every change goes through systemd's D-Bus API. With --root DIR the tool works on the files under DIR instead, like systemctl --root, and contacts no daemon: only the commands that need no running systemd accept it.`,
+  `Units are started, stopped, reloaded and enabled through systemd's D-Bus API. With --root DIR the tool works on the files under DIR instead, like systemctl --root, and contacts no daemon: only the commands that need no running systemd accept it.`,
 ];
 
 const SEE_ALSO = ['systemctl(1)', 'journalctl(1)', 'systemd.exec(5)', 'systemd.unit(5)', 'semanage(8)'];
@@ -24,7 +24,7 @@ function files(): [string, string][] {
     [path.join(DEFAULT_CONFIG_DIR, 'NAME' + RECORD_SUFFIX), 'The record of sandbox NAME: its units, packages, label and tree (ini).'],
     [path.join(DEFAULT_CONFIG_DIR, TOOL_CONFIG_NAME), 'The settings of the tool: the MCS categories labels are drawn from, reserved labels, extra shared directories (ini).'],
     [path.join(DEFAULT_STATE_DIR, 'NAME'), "The tree of sandbox NAME: its copies of the packages' /etc and /var."],
-    [path.join(DEFAULT_STATE_DIR, '.labels'), 'The labels held by sandboxes.'],
+    [path.join(DEFAULT_STATE_DIR, '.labels'), 'The MCS labels held by sandboxes, one file each.'],
     [path.join(DEFAULT_UNIT_DIR, 'UNIT@.service'), 'The template every sandbox of UNIT runs from (or UNIT@NAME.service, when the package ships its own UNIT@.service).'],
     [path.join(DEFAULT_UNIT_DIR, 'UNIT@NAME.service.d/'), 'The drop-in with the settings of sandbox NAME: its label, network and bind mounts.'],
     [path.join(DEFAULT_UNIT_DIR, 'UNIT-sandboxes.target'), 'Starts, stops and enables every sandbox of UNIT together.'],
@@ -57,23 +57,22 @@ function optionList(options: OptionSpec[]): string[] {
   return options.flatMap((o) => ['.TP', optionTag(o), optionBody(o)]);
 }
 
+/** NAME, [NAMES...]: how a positional is written, in a given font. */
+function positionalWord(p: PositionalSpec, font: (s: string) => string): string {
+  const word = font(p.name.toUpperCase()) + (p.variadic ? '...' : '');
+  return p.required ? word : `[${word}]`;
+}
+
 /** "create -u UNIT [OPTIONS] NAME" */
 function synopsisOf(c: CommandSpec): string {
   const required = c.options.filter((o) => o.required).map((o) => `${bold(flagOf(o))} ${italic(valueName(o))}`);
-  const positionals = c.positionals.map((p) => {
-    const word = italic(p.name.toUpperCase()) + (p.variadic ? '...' : '');
-    return p.required ? word : `[${word}]`;
-  });
   const optional = c.options.some((o) => !o.required) ? ['[\\fIOPTIONS\\fR]'] : [];
+  const positionals = c.positionals.map((p) => positionalWord(p, italic));
   return [bold('sandbox'), bold(c.name), ...required, ...optional, ...positionals].join(' ');
 }
 
 function commandSection(c: CommandSpec): string[] {
-  const words = c.positionals.map((p) => {
-    const word = p.name.toUpperCase() + (p.variadic ? '...' : '');
-    return p.required ? word : `[${word}]`;
-  });
-  const out = [`.SS "${roffCode([c.name, ...words].join(' '))}"`];
+  const out = [`.SS "${[c.name, ...c.positionals.map((p) => positionalWord(p, roffCode))].join(' ')}"`];
   out.push(roffText(sentence(c.describe)));
   if (c.aliases.length) out.push('.PP', `Alias: ${c.aliases.map(bold).join(', ')}.`);
   const described = c.positionals.filter((p) => p.describe);
