@@ -4,20 +4,28 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ConflictError } from '../errors.js';
 import { isGenerated } from '../generate/template.js';
+import { crashPoint } from './crash-point.js';
+
+/** The temp file writeFileAtomic uses for file; a crash can leave it, so recovery must know its name. */
+export function tempPathOf(file: string, pid = process.pid): string {
+  return path.join(path.dirname(file), `.#${path.basename(file)}.${pid}`);
+}
 
 export async function writeFileAtomic(file: string, content: string, mode = 0o644): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o755 });
-  const tmp = path.join(path.dirname(file), `.#${path.basename(file)}.${process.pid}`);
+  const tmp = tempPathOf(file);
   const fh = await fs.open(tmp, 'wx', mode);
   try {
-    await fh.writeFile(content);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
+    try {
+      await fh.writeFile(content);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    crashPoint(`write:${path.basename(file)}`);
     await fs.rename(tmp, file);
   } catch (e) {
+    // A full disk fails the write, not only the rename: the temp file must not stay.
     await fs.rm(tmp, { force: true });
     throw e;
   }

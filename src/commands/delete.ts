@@ -7,6 +7,8 @@ import { SystemdClient } from '../systemd/client.js';
 import { openLabels } from '../create/label.js';
 import { note, pathsOf, type GlobalArgs } from './common.js';
 import { requireRootUnlessOffline } from './root.js';
+import { withHostErrors } from '../apply/host-error.js';
+import { crashPoint } from '../apply/crash-point.js';
 
 interface Args extends GlobalArgs {
   names: string[];
@@ -23,7 +25,8 @@ export const deleteCommand: CommandModule<GlobalArgs, Args> = {
       .option('force', { alias: 'f', type: 'boolean', describe: 'stop running sandboxes first' })
       .example('$0 delete apache1', 'refuses while apache1 runs')
       .example('$0 delete --force apache1 apache2', 'stop, then delete') as never,
-  handler: async (argv) => {
+  // A full disk or a read-only file system is one line, not a stack (apply/host-error.ts).
+  handler: withHostErrors(async (argv) => {
     const paths = pathsOf(argv);
     requireRootUnlessOffline(paths);
     const records = await requireRecords(paths, argv.names);
@@ -45,6 +48,7 @@ export const deleteCommand: CommandModule<GlobalArgs, Args> = {
       }
       for (const r of records) {
         await markDeleting(paths, r.name);
+        crashPoint('delete:marked');
         const removed = await finishDelete(paths, r, (n) => labels.release(n));
         for (const u of unitsOf(r)) {
           await logEvent({ name: r.name, unit: u, label: r.label, action: 'delete', message: `sandbox ${r.name}: deleted (${removed.length} paths removed)` });
@@ -55,5 +59,5 @@ export const deleteCommand: CommandModule<GlobalArgs, Args> = {
     } finally {
       client?.close();
     }
-  },
+  }),
 };

@@ -1,19 +1,70 @@
 import type { CommandModule } from 'yargs';
-import { formatChecks, type Check } from '../doctor/check.js';
+import { fail, formatChecks, warn, type Check } from '../doctor/check.js';
 import { checkLabelSpace, checkPackageManagers } from '../doctor/more-checks.js';
 import { checkContexts, checkDir, checkRoot, checkSelinux, checkSystemd } from '../doctor/checks.js';
+import { consistencyChecks, findInconsistencies } from '../doctor/consistency.js';
+import type { Finding } from '../doctor/known.js';
 import { printJson } from '../output/json.js';
 import { ExitCode } from '../errors.js';
+import type { Paths } from '../paths.js';
+import { withSystemd } from '../systemd/client.js';
+import { withHostErrors } from '../apply/host-error.js';
 import { pathsOf, setExitCode, withJson, type GlobalArgs, type JsonArgs } from './common.js';
+import { runRecovery } from './recovery.js';
+import { requireRootUnlessOffline } from './root.js';
 
-type Args = GlobalArgs & JsonArgs;
+interface Args extends GlobalArgs, JsonArgs {
+  repair?: boolean;
+}
+
+/** Finish interrupted operations, remove every repairable leftover, then look again: the checks of what is left. */
+async function repair(paths: Paths): Promise<Check[]> {
+  await runRecovery(paths);
+  const repaired: Finding[] = [];
+  const refused: Check[] = [];
+  for (const f of (await findInconsistencies(paths)).findings) {
+    if (!f.repair) continue;
+    try {
+      await f.repair();
+      repaired.push(f);
+    } catch (e) {
+      // e.g. safe-remove refusing a path that leads outside the tool's directories
+      refused.push(fail(f.kind, `could not repair: ${(e as Error).message}`));
+    }
+  }
+  const left = await findInconsistencies(paths);
+  const checks = [...consistencyChecks(left.findings, left.sandboxes, repaired), ...refused];
+  if (!paths.offline && repaired.some((f) => f.kind === 'orphan unit')) {
+    await withSystemd((c) => c.daemonReload()).catch((e: Error) => checks.push(warn('daemon-reload', `unit files were removed but systemd was not reloaded: ${e.message}`)));
+  }
+  return checks;
+}
 
 export const doctorCommand: CommandModule<GlobalArgs, Args> = {
   command: 'doctor',
-  describe: 'check that this host can run sandboxes',
-  builder: (y) => withJson(y).example('$0 doctor', 'show each check as ok/warn/fail').example('$0 doctor --json', 'the same as JSON'),
-  handler: async (argv) => {
+  describe: 'check that this host can run sandboxes, and that every sandbox is whole and nothing is left over',
+  builder: (y) =>
+    withJson(y)
+      .option('repair', {
+        type: 'boolean',
+        describe: 'finish interrupted creates and deletes, and remove what was generated for sandboxes that have no record (trees, units, labels); never removes a record',
+      })
+      .example('$0 doctor', 'show each check as ok/warn/fail')
+      .example('$0 doctor --repair', 'also clean up leftovers')
+      .example('$0 doctor --json', 'the same as JSON') as never,
+  handler: withHostErrors(async (argv) => {
     const paths = pathsOf(argv);
+    if (argv.repair) requireRootUnlessOffline(paths);
+    // Repair first, so the host checks (label space) show the repaired state.
+    let consistency: Check[];
+    if (argv.repair) consistency = await repair(paths);
+    else if (!paths.offline && process.getuid?.() !== 0) {
+      // The state dir is root's only: as anyone else every tree would look missing.
+      consistency = [warn('consistency', `not checked: reading ${paths.stateDir} needs root`)];
+    } else {
+      const { findings, sandboxes } = await findInconsistencies(paths);
+      consistency = consistencyChecks(findings, sandboxes);
+    }
     const checks: Check[] = [
       checkRoot(paths),
       await checkSystemd(paths),
@@ -23,10 +74,11 @@ export const doctorCommand: CommandModule<GlobalArgs, Args> = {
       await checkLabelSpace(paths),
       await checkDir('state directory', paths.stateDir),
       await checkDir('config directory', paths.configDir),
+      ...consistency,
     ];
     const failed = checks.some((c) => c.status === 'fail');
     if (argv.json) printJson({ ok: !failed, checks });
     else process.stdout.write(formatChecks(checks));
     if (failed) setExitCode(ExitCode.failure);
-  },
+  }),
 };

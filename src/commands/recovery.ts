@@ -1,8 +1,18 @@
 // Runs before every command that may change the host: finishes or rolls back
 // what an interrupted create or delete left (see delete/recovery.ts).
+// `doctor` skips it (it only looks) unless given --repair.
 import { recover } from '../delete/recovery.js';
 import { openLabelStore } from '../labels/store.js';
+import type { Paths } from '../paths.js';
+import { mapHostErrors } from '../apply/host-error.js';
 import { pathsOf, note, type GlobalArgs } from './common.js';
+
+export async function runRecovery(paths: Paths): Promise<void> {
+  await mapHostErrors(async () => {
+    const store = await openLabelStore(paths);
+    await recover(paths, { release: (n) => store.release(n), commit: (n) => store.commit(n).catch(() => undefined) }, note);
+  });
+}
 
 export async function recoveryMiddleware(argv: GlobalArgs & { _: (string | number)[]; help?: boolean }): Promise<void> {
   if (argv.help) return;
@@ -10,6 +20,5 @@ export async function recoveryMiddleware(argv: GlobalArgs & { _: (string | numbe
   if (command === '' || command === 'doctor') return;
   const paths = pathsOf(argv);
   if (!paths.offline && process.getuid?.() !== 0) return;
-  const store = await openLabelStore(paths);
-  await recover(paths, { release: (n) => store.release(n), commit: (n) => store.commit(n).catch(() => undefined) }, note);
+  await runRecovery(paths);
 }

@@ -4,7 +4,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import ini from 'ini';
 import { SandboxError, ExitCode } from '../errors.js';
-import type { Paths } from '../paths.js';
+import { DEFAULT_STATE_DIR, type Paths } from '../paths.js';
+import { isValidInstanceName } from '../unitfile/index.js';
 
 export const RECORD_SUFFIX = '.sandbox';
 
@@ -72,11 +73,16 @@ export function parseRecord(file: string, text: string): SandboxRecord {
     const i = lines.findIndex((l) => l.trim().startsWith(key + '='));
     return i >= 0 ? i + 1 : undefined;
   };
-  const fix = `fix the line or run 'sandbox doctor --repair'`;
+  const fix = `edit it back to what 'sandbox create' wrote, or remove the file and run 'sandbox doctor --repair' to clean up what it leaves`;
+  // ini keeps the last of two equal keys: a second one is an error on its own line, not a surprise.
+  const seen = new Map<string, number>();
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!.trim();
-    if (l === '' || l.startsWith('#') || l.startsWith(';') || /^\[[^\]]+\]$/.test(l) || /^[A-Za-z]+=/.test(l)) continue;
-    throw new RecordError(file, i + 1, `cannot parse '${l}'`, fix);
+    if (l === '' || l.startsWith('#') || l.startsWith(';') || /^\[[^\]]+\]$/.test(l)) continue;
+    const key = /^([A-Za-z]+)=/.exec(l)?.[1];
+    if (key === undefined) throw new RecordError(file, i + 1, `cannot parse '${l}'`, fix);
+    if (seen.has(key)) throw new RecordError(file, i + 1, `${key}= is given twice (also on line ${seen.get(key)})`, fix);
+    seen.set(key, i + 1);
   }
   const data = ini.parse(text) as { sandbox?: Record<string, unknown> };
   const s = data.sandbox;
@@ -92,15 +98,28 @@ export function parseRecord(file: string, text: string): SandboxRecord {
   if (!/^s0(-s0)?:c\d{1,4},c\d{1,4}$/.test(label)) {
     throw new RecordError(file, lineOf('label'), `label=${label} is not an MCS level like s0:c1,c2`, fix);
   }
+  // Delete removes what name= and tree= say: they must be this file's sandbox and its place.
+  const name = String(s.name);
+  const fileName = /^(?:\.deleting-)?(.+)\.sandbox$/.exec(path.basename(file))?.[1];
+  if (!isValidInstanceName(name) || (fileName !== undefined && name !== fileName)) {
+    throw new RecordError(file, lineOf('name'), `name=${name} is not the name in the file name (${fileName})`, fix);
+  }
+  const tree = String(s.tree);
+  if (tree !== path.posix.join(DEFAULT_STATE_DIR, name)) {
+    throw new RecordError(file, lineOf('tree'), `tree=${tree} is not ${path.posix.join(DEFAULT_STATE_DIR, name)}`, fix);
+  }
+  for (const u of list(s.units)) {
+    if (!/^[A-Za-z0-9:_\\-][A-Za-z0-9:_.\\-]*\.service$/.test(u)) throw new RecordError(file, lineOf('units'), `units= names '${u}', which is not a service`, fix);
+  }
   const security = String(s.security ?? 'dynamic');
   return {
-    name: String(s.name),
+    name,
     units: list(s.units),
     packages: list(s.packages),
     label,
     processContext: String(s.processContext),
     fileContext: String(s.fileContext),
-    tree: String(s.tree),
+    tree,
     network,
     security: security === 'static' ? 'static' : 'dynamic',
     created: String(s.created ?? ''),

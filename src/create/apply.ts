@@ -10,7 +10,7 @@ import { recordPath, serializeRecord } from '../config/record.js';
 import { copyPlan, type CopyProgress } from '../payload/copy.js';
 import { labelTree } from '../payload/label.js';
 import { buildManifest, formatManifest } from '../payload/manifest.js';
-import { assertReplaceable, writeFileAtomic, writeGenerated } from '../apply/atomic-write.js';
+import { assertReplaceable, tempPathOf, writeFileAtomic, writeGenerated } from '../apply/atomic-write.js';
 import { removeInside } from '../apply/safe-remove.js';
 import { Undo } from '../apply/undo.js';
 import type { CreatePlan } from './plan.js';
@@ -41,6 +41,8 @@ export interface CreateIntent {
   name: string;
   /** Host paths (under the root) of generated files that did not exist before. */
   files: { path: string; role: string }[];
+  /** Temp files this create's atomic writes may leave if it is killed (absent in intents of older versions). */
+  temps?: string[];
 }
 
 export function manifestPath(paths: Paths, name: string): string {
@@ -90,12 +92,13 @@ export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHo
   try {
     await fs.mkdir(paths.stateDir, { recursive: true, mode: 0o711 });
     await fs.mkdir(paths.configDir, { recursive: true, mode: 0o755 });
-    const intent: CreateIntent = { pid: process.pid, name: plan.name, files: [] };
+    const written = [manifestPath(paths, plan.name), ...plan.files.map((f) => paths.host(f.path)), recordPath(paths, plan.name)];
+    const intent: CreateIntent = { pid: process.pid, name: plan.name, files: [], temps: written.map((f) => tempPathOf(f)) };
     for (const f of plan.files) if (!(await exists(paths.host(f.path)))) intent.files.push({ path: paths.host(f.path), role: f.role });
     // Written whole, then linked into place: link() fails if another create holds the name.
     const tmp = `${intentPath(paths, plan.name)}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, JSON.stringify(intent) + '\n', { mode: 0o600 });
     try {
+      await fs.writeFile(tmp, JSON.stringify(intent) + '\n', { mode: 0o600 });
       await fs.link(tmp, intentPath(paths, plan.name));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ConflictError(`another 'sandbox create ${plan.name}' is running`);
@@ -105,6 +108,9 @@ export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHo
     }
     undo.push('intent', () => removeInside([paths.stateDir], intentPath(paths, plan.name)));
     const staging = stagingDir(paths, plan.name);
+    // We hold the intent, so a staging dir of this name is a dead create's (or a
+    // planted link): removed without following it, never built into.
+    await removeInside([paths.stateDir], staging);
     await fs.mkdir(staging, { mode: 0o700 });
     undo.push(`staging ${staging}`, () => removeInside([paths.stateDir], staging));
     crashPoint('create:staging');
@@ -133,11 +139,14 @@ export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHo
       const file = paths.host(f.path);
       const existed = await exists(file);
       say(`Writing ${f.path}`);
-      await writeGenerated(file, f.content);
+      // Before the write: a write that fails (a full disk) may leave the drop-in's new directory.
       if (!existed) undo.push(f.path, () => removeGenerated(owned, file, f.role));
+      await writeGenerated(file, f.content);
       crashPoint(`create:wrote-${f.role}`);
     }
     await writeFileAtomic(recordPath(paths, plan.name), serializeRecord(plan.record));
+    // Undone first if the label commit fails (a full disk): a failed create leaves no record.
+    undo.push('record', () => removeInside([paths.configDir], recordPath(paths, plan.name)));
     crashPoint('create:recorded');
     await hooks.commitLabel();
     await fs.rm(intentPath(paths, plan.name));

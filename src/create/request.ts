@@ -14,10 +14,21 @@ export interface CreateRequest {
   security: Security;
 }
 
+/** --network none | host */
+export function parseNetwork(arg: string): NetworkMode {
+  if (arg === 'none' || arg === 'host') return arg;
+  throw new UsageError(`--network ${arg}: use 'none' (a private network with lo only) or 'host'`);
+}
+
 /** --security dynamic | static,label=CONTEXT */
 export function parseSecurity(arg: string | undefined): Security {
   if (arg === undefined || arg === 'dynamic') return { kind: 'dynamic' };
   const m = /^static,label=(.+)$/.exec(arg);
   if (m) return { kind: 'static', label: m[1]! };
   throw new UsageError(`--security ${arg}: use 'dynamic' or 'static,label=CONTEXT'`);
+}
+
+/** --copy and --exclude name host paths; a relative one is refused before anything is read. */
+export function requireAbsolute(option: string, list: readonly string[]): void {
+  for (const p of list) if (!p.startsWith('/')) throw new UsageError(`${option} ${p}: must be an absolute path`);
 }

@@ -29,7 +29,7 @@ export interface ResolvedUnit {
 /** Normalise and validate a UNIT argument: a plain service, not a template or an instance. */
 export function normaliseUnitName(arg: string): string {
   const name = arg.includes('.') ? arg : `${arg}.service`;
-  if (!/^[A-Za-z0-9:_.\\@-]+$/.test(name)) throw new UsageError(`'${arg}' is not a valid unit name`);
+  if (!/^[A-Za-z0-9:_.\\@-]+$/.test(name) || name.startsWith('.')) throw new UsageError(`'${arg}' is not a valid unit name`);
   const parts = unitNameParts(name);
   if (parts.type !== 'service') throw new UsageError(`'${arg}' is a .${parts.type} unit; give a service, e.g. apache2.service`);
   if (name.includes('@')) {

@@ -3,7 +3,9 @@
 // - a delete marker (.deleting-NAME.sandbox): the delete is finished;
 // - a create intent (.creating-NAME) whose process is dead: if the record was
 //   written the create is complete (only the label commit and the intent are
-//   left); otherwise everything the intent names is removed and the label freed.
+//   left); otherwise everything the intent names is removed and the label freed;
+// - a label reserved by a create killed before it wrote its intent: released
+//   (stale-labels.ts).
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Paths } from '../paths.js';
@@ -11,6 +13,7 @@ import { readRecord } from '../config/record.js';
 import { removeInside } from '../apply/safe-remove.js';
 import { intentPath, manifestPath, removeGenerated, stagingDir, type CreateIntent } from '../create/apply.js';
 import { finishDelete, pendingDeletes } from './delete.js';
+import { pidAlive, reclaimStaleLabels } from './stale-labels.js';
 
 export const INTENT_PREFIX = '.creating-';
 
@@ -25,16 +28,7 @@ export interface RecoveryReport {
   completed: string[];
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function readIntent(file: string): Promise<CreateIntent | undefined> {
+export async function readIntent(file: string): Promise<CreateIntent | undefined> {
   try {
     return JSON.parse(await fs.readFile(file, 'utf8')) as CreateIntent;
   } catch {
@@ -43,8 +37,14 @@ async function readIntent(file: string): Promise<CreateIntent | undefined> {
   }
 }
 
+/** Temp files of atomic writes the killed create had begun (first, so a drop-in's directory can then go). */
+async function removeTemps(paths: Paths, intent: CreateIntent | undefined): Promise<void> {
+  for (const t of intent?.temps ?? []) await removeInside([paths.stateDir, paths.configDir, paths.unitDir], t).catch(() => undefined);
+}
+
 export async function rollBackCreate(paths: Paths, name: string, intent: CreateIntent | undefined, labels: LabelHooks): Promise<void> {
   const owned = [paths.unitDir];
+  await removeTemps(paths, intent);
   for (const f of intent?.files ?? []) await removeGenerated(owned, f.path, f.role).catch(() => undefined);
   await removeInside([paths.stateDir], stagingDir(paths, name));
   await removeInside([paths.stateDir], path.join(paths.stateDir, name));
@@ -64,13 +64,14 @@ export async function recover(paths: Paths, labels: LabelHooks, say: (s: string)
     if (!n.startsWith(INTENT_PREFIX)) continue;
     const tmp = /\.(\d+)\.tmp$/.exec(n);
     if (tmp) {
-      if (!alive(Number(tmp[1]))) await removeInside([paths.stateDir], path.join(paths.stateDir, n));
+      if (!pidAlive(Number(tmp[1]))) await removeInside([paths.stateDir], path.join(paths.stateDir, n));
       continue;
     }
     const name = n.slice(INTENT_PREFIX.length);
     const intent = await readIntent(path.join(paths.stateDir, n));
-    if (intent && alive(intent.pid)) continue;
+    if (intent && pidAlive(intent.pid)) continue;
     if (await readRecord(paths, name)) {
+      await removeTemps(paths, intent);
       await labels.commit(name);
       await removeInside([paths.stateDir], intentPath(paths, name));
       report.completed.push(name);
@@ -79,6 +80,10 @@ export async function recover(paths: Paths, labels: LabelHooks, say: (s: string)
       report.rolledBack.push(name);
       say(`sandbox: rolled back the interrupted create of '${name}'`);
     }
+  }
+  for (const name of await reclaimStaleLabels(paths)) {
+    report.rolledBack.push(name);
+    say(`sandbox: released the label of the interrupted create of '${name}'`);
   }
   return report;
 }

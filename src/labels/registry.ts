@@ -1,8 +1,10 @@
-// The tool's own record of held labels: <stateDir>/.labels/<cA,cB>, one small
-// file per label naming its sandbox, and .labels/by-name/<sandbox> naming its
-// label. Files are written whole (temp + rename) under the registry lock.
-// A reservation is 'pending' while its create runs and 'committed' once the
-// sandbox record exists; a pending one whose process is gone is reclaimable.
+// The tool's own record of held labels, one small file per label naming its
+// sandbox: <stateDir>/.labels/pending/<cA,cB> while its create runs (with the
+// creating process, so a dead one's reservation can be reclaimed), then
+// .labels/held/<cA,cB> once the sandbox exists; .labels/by-name/<sandbox>
+// names its label. Allocating lists both directories but reads only pending
+// files, so it stays cheap with many sandboxes. Files are written whole
+// (temp + rename) under the registry lock.
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Paths } from '../paths.js';
@@ -47,33 +49,54 @@ async function writeWhole(file: string, text: string): Promise<void> {
 export class Registry {
   readonly dir: string;
   readonly byName: string;
+  /** Reservations of creates in progress: read to tell whether their owner still lives. */
+  readonly pendingDir: string;
+  /** Labels of existing sandboxes: only their names are listed when allocating. */
+  readonly heldDir: string;
 
   constructor(paths: Paths) {
     this.dir = registryDir(paths);
     this.byName = path.join(this.dir, 'by-name');
+    this.pendingDir = path.join(this.dir, 'pending');
+    this.heldDir = path.join(this.dir, 'held');
   }
 
   async ensure(): Promise<void> {
-    await fs.mkdir(this.byName, { recursive: true, mode: 0o700 });
+    for (const d of [this.byName, this.pendingDir, this.heldDir]) await fs.mkdir(d, { recursive: true, mode: 0o700 });
   }
 
   get lockFile(): string {
     return path.join(this.dir, '.lock');
   }
 
-  /** The keys of every reservation, from one directory listing. */
-  async keys(): Promise<string[]> {
-    const names = await fs.readdir(this.dir).catch(() => [] as string[]);
+  private static pairs(names: string[]): string[] {
     return names.filter((n) => parsePairKey(n) !== undefined);
   }
 
+  /** The keys of every reservation by state, from two directory listings (no file is read). */
+  async keysByState(): Promise<{ pending: string[]; held: string[] }> {
+    const list = (d: string) => fs.readdir(d).catch(() => [] as string[]);
+    return { pending: Registry.pairs(await list(this.pendingDir)), held: Registry.pairs(await list(this.heldDir)) };
+  }
+
+  async keys(): Promise<string[]> {
+    const k = await this.keysByState();
+    return [...k.held, ...k.pending];
+  }
+
   async read(key: string): Promise<Reservation | undefined> {
-    try {
-      const r = JSON.parse(await fs.readFile(path.join(this.dir, key), 'utf8')) as Omit<Reservation, 'key'>;
-      return { ...r, key };
-    } catch {
-      return undefined;
+    for (const [dir, state] of [
+      [this.heldDir, 'committed'],
+      [this.pendingDir, 'pending'],
+    ] as const) {
+      try {
+        const r = JSON.parse(await fs.readFile(path.join(dir, key), 'utf8')) as Omit<Reservation, 'key' | 'state'>;
+        return { ...r, key, state };
+      } catch {
+        /* not in this one */
+      }
     }
+    return undefined;
   }
 
   async labelOf(sandbox: string): Promise<string | undefined> {
@@ -84,22 +107,24 @@ export class Registry {
     }
   }
 
-  async write(pair: Pair, sandbox: string, state: ReservationState): Promise<Reservation> {
+  /** A new pending reservation (the caller holds the lock and checked the key is free). */
+  async reserve(pair: Pair, sandbox: string): Promise<Reservation> {
     const key = pairKey(pair);
-    const r: Reservation = { key, sandbox, state, pid: process.pid, start: processStart(process.pid) ?? '', since: new Date().toISOString() };
-    const { key: _k, ...body } = r;
-    await writeWhole(path.join(this.dir, key), JSON.stringify(body) + '\n');
+    const r: Reservation = { key, sandbox, state: 'pending', pid: process.pid, start: processStart(process.pid) ?? '', since: new Date().toISOString() };
+    const { key: _k, state: _s, ...body } = r;
+    await writeWhole(path.join(this.pendingDir, key), JSON.stringify(body) + '\n');
     await writeWhole(path.join(this.byName, sandbox), key + '\n');
     return r;
   }
 
-  async setState(r: Reservation, state: ReservationState): Promise<void> {
-    const { key, ...body } = { ...r, state };
-    await writeWhole(path.join(this.dir, key), JSON.stringify(body) + '\n');
+  /** pending → committed, in one rename. */
+  async commit(key: string): Promise<void> {
+    await fs.rename(path.join(this.pendingDir, key), path.join(this.heldDir, key));
   }
 
   async remove(key: string, sandbox: string | undefined): Promise<void> {
-    await fs.rm(path.join(this.dir, key), { force: true });
+    await fs.rm(path.join(this.pendingDir, key), { force: true });
+    await fs.rm(path.join(this.heldDir, key), { force: true });
     if (sandbox && (await this.labelOf(sandbox)) === key) await fs.rm(path.join(this.byName, sandbox), { force: true });
   }
 }

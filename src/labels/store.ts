@@ -71,18 +71,27 @@ export async function openLabelStore(paths: Paths, opts: StoreOptions = {}) {
   async function held(reclaim = true): Promise<Holders> {
     const all: Holders = new Map();
     const records = await recordLevels(paths);
-    for (const key of await registry.keys()) {
+    const keys = await registry.keysByState();
+    for (const key of keys.held) all.set(key, '');
+    for (const key of keys.pending) {
       const r = await registry.read(key);
       if (reclaim && r && r.state === 'pending' && !ownerAlive(r) && !records.has(key)) {
         await registry.remove(key, r.sandbox);
         continue;
       }
-      all.set(key, r?.sandbox ?? '?');
+      all.set(key, r?.sandbox ?? '');
     }
     for (const [k, v] of records) all.set(k, v);
     for (const [k, v] of await treeLevels(paths)) if (!all.has(k)) all.set(k, v);
     if (selinuxOn) for (const [k, v] of await processLevels(procRoot)) if (!all.has(k)) all.set(k, v);
     return all;
+  }
+
+  /** Who holds a key, for messages: a sandbox, a process or a tree. */
+  async function holderOf(key: string, taken: Holders): Promise<string | undefined> {
+    if (!taken.has(key)) return undefined;
+    const h = taken.get(key) || (await registry.read(key))?.sandbox || 'another sandbox';
+    return /^(process|tree) /.test(h) ? h : `sandbox '${h}'`;
   }
 
   function pick(r: CategoryRange, taken: Holders): Pair | undefined {
@@ -126,7 +135,7 @@ export async function openLabelStore(paths: Paths, opts: StoreOptions = {}) {
             `no free MCS label: all ${pairCount(r)} pairs of c${r.min}-c${r.max} are held or reserved; delete a sandbox or widen [labels] categories in ${path.join(paths.configDir, TOOL_CONFIG_NAME)}`,
           );
         }
-        await registry.write(p, sandbox, 'pending');
+        await registry.reserve(p, sandbox);
         return { level: formatLevel(p), pair: p };
       });
     },
@@ -141,8 +150,8 @@ export async function openLabelStore(paths: Paths, opts: StoreOptions = {}) {
     /** Validate a static label and check nobody else holds it; nothing is reserved. */
     async checkStatic(sandbox: string, context: string): Promise<Label> {
       const { pair, level } = parseStaticLabel(context);
-      const holder = (await recordLevels(paths)).get(pairKey(pair)) ?? (await registry.read(pairKey(pair)))?.sandbox;
-      if (holder && holder !== sandbox) throw new ConflictError(`label ${level} is already held by sandbox '${holder}'`);
+      const holder = await holderOf(pairKey(pair), await held(false));
+      if (holder && holder !== `sandbox '${sandbox}'`) throw new ConflictError(`label ${level} is already held by ${holder}`);
       return { level, pair };
     },
 
@@ -150,9 +159,9 @@ export async function openLabelStore(paths: Paths, opts: StoreOptions = {}) {
       const { pair, level } = parseStaticLabel(context);
       return locked(async () => {
         await assertNoLabel(sandbox);
-        const holder = (await held()).get(pairKey(pair));
-        if (holder && holder !== sandbox) throw new ConflictError(`label ${level} is already held by ${/^(process|tree) /.test(holder) ? holder : `sandbox '${holder}'`}`);
-        await registry.write(pair, sandbox, 'pending');
+        const holder = await holderOf(pairKey(pair), await held());
+        if (holder && holder !== `sandbox '${sandbox}'`) throw new ConflictError(`label ${level} is already held by ${holder}`);
+        await registry.reserve(pair, sandbox);
         return { level, pair };
       });
     },
@@ -163,7 +172,7 @@ export async function openLabelStore(paths: Paths, opts: StoreOptions = {}) {
         const key = await registry.labelOf(sandbox);
         const r = key ? await registry.read(key) : undefined;
         if (!r || r.sandbox !== sandbox) throw new NotFoundError(`sandbox '${sandbox}' holds no label reservation`);
-        await registry.setState(r, 'committed');
+        if (r.state === 'pending') await registry.commit(r.key);
       });
     },
 

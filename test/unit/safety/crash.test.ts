@@ -11,7 +11,7 @@ import { buildFixtureRoot, copyRoot, HOST_PATHS, inPool, makeTmp, sandbox, type 
 import { checkConsistent, readRecords } from './invariants.js';
 import { diffSnapshots, snapshot, type Snapshot } from './tree-snapshot.js';
 
-const TIMED_TRIALS = 90;
+const TIMED_TRIALS = 80;
 const MAX_DELAY_MS = 300;
 // Two trials at a time: each is a handful of short processes on its own root.
 const WIDTH = 2;
@@ -55,7 +55,13 @@ function template(op: Op, scenario: Scenario): Promise<string> {
   return templates.get(key)!;
 }
 
-/** Every crashPoint('…') name in src/, with each role of create:wrote-${f.role}. */
+// The values the dynamic crash point names take in a create of 'x' from sbxdemo.service.
+const EXPANSIONS: Record<string, string[]> = {
+  '${f.role}': ['service', 'dropin', 'target'],
+  '${path.basename(file)}': ['x', 'sbxdemo@.service', '50-sandbox.conf', 'sbxdemo-sandboxes.target', 'x.sandbox'],
+};
+
+/** Every crashPoint('…') name in src/, its ${…} parts expanded. */
 async function crashPoints(): Promise<string[]> {
   const src = fileURLToPath(new URL('../../../../src/', import.meta.url));
   const names = new Set<string>();
@@ -71,8 +77,10 @@ async function crashPoints(): Promise<string[]> {
   await visit(src);
   const out: string[] = [];
   for (const n of names) {
-    if (n.includes('${f.role}')) for (const role of ['service', 'dropin', 'target']) out.push(n.replace('${f.role}', role));
-    else out.push(n);
+    const part = /\$\{[^}]+\}/.exec(n)?.[0];
+    if (part === undefined) out.push(n);
+    else if (EXPANSIONS[part]) for (const v of EXPANSIONS[part]) out.push(n.replace(part, v));
+    else throw new Error(`crash point ${n}: add the values of ${part} to EXPANSIONS`);
   }
   return out.sort();
 }
@@ -87,54 +95,69 @@ async function hostUnchanged(root: string): Promise<string[]> {
 
 const recorded = async (root: string, name: string) => (await readRecords(root)).some((r) => r.name === name);
 
-/** One trial; returns what happened, for the tally. */
-async function runTrial(t: Trial, n: number): Promise<string> {
-  const root = await copyRoot(await template(t.op, t.scenario), path.join(work, `trial-${n}`));
-  const what = `trial ${n}: ${t.op} ${t.scenario} ${'point' in t.kill ? `at ${t.kill.point}` : `killed after ${t.kill.delayMs} ms`}`;
-  try {
-    const name = t.op === 'create' ? 'x' : 'victim';
-    const args = t.op === 'create' ? ['create', '-u', 'sbxdemo.service', name] : ['delete', name];
-    const killed = await sandbox(root, args, 'point' in t.kill ? { env: { SANDBOX_CRASH_AT: t.kill.point } } : { killAfterMs: t.kill.delayMs });
-    if ('point' in t.kill) assert.is(killed.signal, 'SIGKILL', `${what}: the crash point was not reached (exit ${killed.code}: ${killed.stderr})`);
-    else if (killed.signal === null) assert.is(killed.code, 0, `${what}: ${killed.stderr}`);
+/** One trial on its own root; returns what happened, for the tally. */
+async function runTrial(t: Trial, root: string, what: string): Promise<string> {
+  const name = t.op === 'create' ? 'x' : 'victim';
+  const args = t.op === 'create' ? ['create', '-u', 'sbxdemo.service', name] : ['delete', name];
+  const killed = await sandbox(root, args, 'point' in t.kill ? { env: { SANDBOX_CRASH_AT: t.kill.point } } : { killAfterMs: t.kill.delayMs });
+  if ('point' in t.kill) assert.is(killed.signal, 'SIGKILL', `${what}: the crash point was not reached (exit ${killed.code}: ${killed.stderr})`);
+  else if (killed.signal === null) assert.is(killed.code, 0, `${what}: ${killed.stderr}`);
 
-    // The next command recovers; after it everything is whole or gone.
-    const next = await sandbox(root, ['list']);
-    assert.is(next.code, 0, `${what}: list after the crash: ${next.stderr}`);
-    problemsWith(`${what}, after list`, [...(await checkConsistent(root)), ...(await hostUnchanged(root))]);
-    if (t.scenario === 'beside') assert.ok(await recorded(root, 'base'), `${what}: the other sandbox is gone`);
+  // The next command recovers; after it everything is whole or gone.
+  const next = await sandbox(root, ['list']);
+  assert.is(next.code, 0, `${what}: list after the crash: ${next.stderr}`);
+  problemsWith(`${what}, after list`, [...(await checkConsistent(root)), ...(await hostUnchanged(root))]);
+  if (t.scenario === 'beside') assert.ok(await recorded(root, 'base'), `${what}: the other sandbox is gone`);
 
-    const outcome = `${t.op} ${killed.signal ? 'killed' : 'finished'}`;
-    if (t.op === 'create') {
-      // Crashed after the commit point: it exists; before it: the name is free again.
-      const made = await recorded(root, name);
-      const again = await sandbox(root, args);
-      assert.is(again.code, made ? 4 : 0, `${what}: create again: ${again.stderr}`);
-      assert.ok(await recorded(root, name), `${what}: ${name} not recorded after create again`);
-      problemsWith(`${what}, after create again`, [...(await checkConsistent(root)), ...(await hostUnchanged(root))]);
-      return `${outcome}, ${made ? 'committed' : 'rolled back'}`;
-    }
-    // A delete killed past its first step is finished by the next command; one
-    // killed before it left the sandbox whole, and deleting it again works.
-    const left = await recorded(root, name);
-    if ('point' in t.kill) assert.not.ok(left, `${what}: ${name} still recorded after list`);
-    if (left) await ok(root, args);
-    assert.not.ok(await recorded(root, name), `${what}: ${name} still recorded`);
-    problemsWith(`${what}, after delete`, [...(await checkConsistent(root)), ...(await hostUnchanged(root))]);
-    return `${outcome}, ${left ? 'untouched' : 'finished by recovery'}`;
-  } finally {
-    await fs.rm(root, { recursive: true, force: true });
+  const outcome = `${t.op} ${killed.signal ? 'killed' : 'finished'}, ${recoveryDid(next.stderr)}`;
+  if (t.op === 'create') {
+    // Crashed after the commit point: it exists; before it: the name is free again.
+    const made = await recorded(root, name);
+    const again = await sandbox(root, args);
+    assert.is(again.code, made ? 4 : 0, `${what}: create again: ${again.stderr}`);
+    assert.ok(await recorded(root, name), `${what}: ${name} not recorded after create again`);
+    problemsWith(`${what}, after create again`, [...(await checkConsistent(root)), ...(await hostUnchanged(root))]);
+    return `${outcome}, ${made ? 'exists' : 'gone'}`;
   }
+  // A delete killed past its first step is finished by the next command; one
+  // killed before it left the sandbox whole, and deleting it again works.
+  const left = await recorded(root, name);
+  if ('point' in t.kill) assert.not.ok(left, `${what}: ${name} still recorded after list`);
+  if (left) await ok(root, args);
+  assert.not.ok(await recorded(root, name), `${what}: ${name} still recorded`);
+  problemsWith(`${what}, after delete`, [...(await checkConsistent(root)), ...(await hostUnchanged(root))]);
+  return `${outcome}, ${left ? 'untouched' : 'gone'}`;
+}
+
+/** What recovery said it did, for the tally (its notes on stderr). */
+function recoveryDid(stderr: string): string {
+  if (/finished the interrupted delete/.test(stderr)) return 'delete finished by recovery';
+  if (/rolled back the interrupted create/.test(stderr)) return 'create rolled back by recovery';
+  if (/released the label of the interrupted create/.test(stderr)) return 'label released by recovery';
+  return 'nothing to recover';
 }
 
 const tally = new Map<string, number>();
 let trials = 0;
+let keptRoots = false;
 
+/** Every trial runs, failed or not; a failed trial's root is kept for a look, and all failures are reported at once. */
 async function runAll(list: Trial[]): Promise<void> {
+  const failures: string[] = [];
   await inPool(list, WIDTH, async (t) => {
-    const outcome = await runTrial(t, ++trials);
-    tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
+    const n = ++trials;
+    const root = await copyRoot(await template(t.op, t.scenario), path.join(work, `trial-${n}`));
+    const what = `trial ${n}: ${t.op} ${t.scenario} ${'point' in t.kill ? `at ${t.kill.point}` : `killed after ${t.kill.delayMs} ms`}`;
+    try {
+      const outcome = await runTrial(t, root, what);
+      tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
+      await fs.rm(root, { recursive: true, force: true });
+    } catch (e) {
+      failures.push(`${(e as Error).message} [root kept: ${root}]`);
+      keptRoots = true;
+    }
   });
+  assert.equal(failures, [], `${failures.length} of ${list.length} trials failed:\n${failures.join('\n')}`);
 }
 
 test('every crash point in src/, for create and delete, alone and beside another sandbox', async () => {
@@ -142,7 +165,7 @@ test('every crash point in src/, for create and delete, alone and beside another
   assert.ok(points.some((p) => p.startsWith('create:')) && points.some((p) => p.startsWith('delete:')), points.join(' '));
   const list: Trial[] = [];
   for (const point of points) {
-    for (const scenario of ['alone', 'beside'] as const) list.push({ op: point.startsWith('create:') ? 'create' : 'delete', scenario, kill: { point } });
+    for (const scenario of ['alone', 'beside'] as const) list.push({ op: point.startsWith('delete:') ? 'delete' : 'create', scenario, kill: { point } });
   }
   await runAll(list);
   console.log(`  ${list.length} crash-point trials over ${points.length} points: ${points.join(' ')}`);
@@ -166,7 +189,8 @@ test('counts', async () => {
   for (const [k, v] of [...tally].sort()) console.log(`  ${String(v).padStart(3)} × ${k}`);
   console.log(`  ${trials} trials in total`);
   assert.ok(trials >= 100, `only ${trials} trials`);
-  await fs.rm(work, { recursive: true, force: true });
+  // Kept when a trial failed (its root is named in the failure).
+  if (!keptRoots) await fs.rm(work, { recursive: true, force: true });
 });
 
 test.run();

@@ -1,0 +1,126 @@
+// `sandbox doctor`'s consistency checks: does every record have its tree,
+// units and label, and is anything of a sandbox left without its record?
+// Each finding says how to fix it; a finding with `repair` is something the
+// tool generated and `doctor --repair` may remove. A record is never removed
+// automatically: a record without its tree is fixed by `sandbox delete NAME`.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Paths } from '../paths.js';
+import { listRecordNames, readRecord, RECORD_SUFFIX, type SandboxRecord } from '../config/record.js';
+import { isSandboxError } from '../errors.js';
+import { isGenerated } from '../generate/template.js';
+import { prefixOf, targetName } from '../generate/units.js';
+import { Registry } from '../labels/registry.js';
+import { pairKey, parseLevel } from '../selinux/mcs.js';
+import { manifestPath } from '../create/apply.js';
+import { DELETING_PREFIX } from '../delete/delete.js';
+import { INTENT_PREFIX, readIntent } from '../delete/recovery.js';
+import { pidAlive } from '../delete/stale-labels.js';
+import { fail, ok, warn, type Check } from './check.js';
+import { leftovers } from './leftovers.js';
+import type { Finding, Known } from './known.js';
+
+async function generatedAt(file: string): Promise<boolean> {
+  return isGenerated(await fs.readFile(file, 'utf8').catch(() => ''));
+}
+
+async function lstatKind(p: string): Promise<'dir' | 'link' | 'other' | undefined> {
+  const st = await fs.lstat(p).catch(() => undefined);
+  return st === undefined ? undefined : st.isSymbolicLink() ? 'link' : st.isDirectory() ? 'dir' : 'other';
+}
+
+/** A record's own parts: tree, units, manifest, label. Nothing here is repaired automatically. */
+async function checkRecord(paths: Paths, r: SandboxRecord): Promise<Finding[]> {
+  const out: Finding[] = [];
+  const recreate = `'sandbox delete ${r.name}' removes what is left (then create it again)`;
+  const tree = await lstatKind(paths.host(r.tree));
+  if (tree !== 'dir') {
+    const what = tree === undefined ? `its tree ${r.tree} is missing` : `its tree ${r.tree} is not a directory`;
+    out.push({ kind: 'record without tree', severity: 'fail', detail: `sandbox '${r.name}': ${what}`, fix: `cannot be repaired automatically: ${recreate}` });
+  }
+  for (const unit of r.units) {
+    const p = prefixOf(unit);
+    const dropIn = path.join(paths.unitDir, `${p}@${r.name}.service.d`, '50-sandbox.conf');
+    const body = [path.join(paths.unitDir, `${p}@.service`), path.join(paths.unitDir, `${p}@${r.name}.service`)];
+    const missing = [];
+    if (!(await generatedAt(dropIn))) missing.push(paths.unhost(dropIn));
+    if (!(await generatedAt(body[0]!)) && !(await generatedAt(body[1]!))) missing.push(paths.unhost(body[0]!));
+    if (!(await generatedAt(path.join(paths.unitDir, targetName(unit))))) missing.push(path.posix.join('/etc/systemd/system', targetName(unit)));
+    if (missing.length) out.push({ kind: 'record without units', severity: 'fail', detail: `sandbox '${r.name}': ${missing.join(', ')} missing`, fix: recreate });
+  }
+  if ((await lstatKind(manifestPath(paths, r.name))) === undefined) {
+    out.push({ kind: 'record without manifest', severity: 'warn', detail: `sandbox '${r.name}' has no manifest of its tree as created`, fix: 'harmless; not repairable' });
+  }
+  const pair = parseLevel(r.label);
+  const registry = new Registry(paths);
+  const held = pair ? await registry.read(pairKey(pair)) : undefined;
+  if (!held || held.sandbox !== r.name || held.state !== 'committed' || (await registry.labelOf(r.name)) !== pairKey(pair!)) {
+    out.push({
+      kind: 'record without label',
+      severity: 'warn',
+      detail: `sandbox '${r.name}': label ${r.label} is not committed to it in ${paths.unhost(registry.dir)}`,
+      fix: 'harmless: its record still keeps the label from being handed out again',
+    });
+  }
+  return out;
+}
+
+/** Unfinished creates and deletes: a running one is left alone, a dead one is for recovery. */
+async function pendingOperations(paths: Paths, known: Known): Promise<Finding[]> {
+  const out: Finding[] = [];
+  const finish = `'sandbox doctor --repair' (or any command but doctor) finishes it`;
+  for (const n of await fs.readdir(paths.stateDir).catch(() => [] as string[])) {
+    if (!n.startsWith(INTENT_PREFIX) || /\.\d+\.tmp$/.test(n)) continue;
+    const name = n.slice(INTENT_PREFIX.length);
+    known.pending.add(name);
+    const intent = await readIntent(path.join(paths.stateDir, n));
+    if (intent && pidAlive(intent.pid)) continue;
+    out.push({ kind: 'interrupted create', severity: 'warn', detail: `the create of '${name}' was interrupted`, fix: `${finish} (rolls it back or completes it)` });
+  }
+  for (const n of await fs.readdir(paths.configDir).catch(() => [] as string[])) {
+    if (!n.startsWith(DELETING_PREFIX) || !n.endsWith(RECORD_SUFFIX)) continue;
+    const name = n.slice(DELETING_PREFIX.length, -RECORD_SUFFIX.length);
+    known.pending.add(name);
+    out.push({ kind: 'interrupted delete', severity: 'warn', detail: `the delete of '${name}' was interrupted`, fix: finish });
+  }
+  return out;
+}
+
+async function readAll(paths: Paths): Promise<{ known: Known; findings: Finding[] }> {
+  const known: Known = { records: new Map(), unreadable: new Set(), pending: new Set() };
+  const findings: Finding[] = await pendingOperations(paths, known);
+  for (const name of await listRecordNames(paths)) {
+    try {
+      const r = await readRecord(paths, name);
+      if (r) known.records.set(name, r);
+    } catch (e) {
+      if (!isSandboxError(e)) throw e;
+      known.unreadable.add(name);
+      // The message names the file, the line and the fix.
+      findings.push({ kind: 'unreadable record', severity: 'fail', detail: e.message, fix: 'not repairable automatically' });
+    }
+  }
+  return { known, findings };
+}
+
+/** Every inconsistency between records, trees, units and labels under paths. */
+export async function findInconsistencies(paths: Paths): Promise<{ findings: Finding[]; sandboxes: number }> {
+  const { known, findings } = await readAll(paths);
+  for (const r of known.records.values()) findings.push(...(await checkRecord(paths, r)));
+  findings.push(...(await leftovers(paths, known)));
+  return { findings, sandboxes: known.records.size + known.unreadable.size };
+}
+
+/** Findings as doctor checks; `repaired` ones show as ok. */
+export function consistencyChecks(findings: Finding[], sandboxes: number, repaired: Finding[] = []): Check[] {
+  const out: Check[] = repaired.map((f) => ok(f.kind, `removed: ${f.detail}`, { repaired: true }));
+  for (const f of findings) {
+    // A RecordError's message already ends with its fix.
+    const text = f.kind === 'unreadable record' ? f.detail : `${f.detail}; ${f.fix}`;
+    out.push((f.severity === 'fail' ? fail : warn)(f.kind, text, { repairable: f.repair !== undefined }));
+  }
+  if (!findings.length) {
+    out.push(ok('consistency', `${sandboxes} sandbox${sandboxes === 1 ? '' : 'es'}: each has its tree, units and label; nothing is left over`));
+  }
+  return out;
+}
