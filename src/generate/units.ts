@@ -96,6 +96,7 @@ function translateService(u: UnitFile): void {
 /** The body every sandbox of the service shares: the service's own settings + templates/sandbox-service.in. */
 export function renderService(original: UnitFile, s: ServiceFacts): string {
   const u = original.clone();
+  // copied as it is: a value read from a unit file already has unit syntax (its % are specifiers)
   const description = u.get('Unit', 'Description') ?? s.unit;
   for (const section of u.sections()) {
     if (section !== 'Unit' && section !== 'Service') u.removeSection(section);
@@ -106,7 +107,7 @@ export function renderService(original: UnitFile, s: ServiceFacts): string {
   const additions = parseUnitFile(
     fillTemplate(
       loadTemplate('sandbox-service.in'),
-      { description: escapeSpecifiers(description), unit: s.unit, target: targetName(s.unit), stateDir: s.stateDir },
+      { description, unit: s.unit, target: targetName(s.unit), stateDir: s.stateDir },
       'sandbox-service.in',
     ),
     'templates/sandbox-service.in',
