@@ -14,8 +14,8 @@ export interface SandboxHost extends TestHost {
   curlIn(pid: number, url: string): Promise<ExecResult>;
 }
 
-export async function bootSandboxHost(name: string): Promise<SandboxHost> {
-  const h = await bootHost({ name });
+export async function bootSandboxHost(name: string, bind: string[] = []): Promise<SandboxHost> {
+  const h = await bootHost({ name, bind });
   const ext = h as SandboxHost;
   ext.sandbox = (...args) => h.exec(['node', CLI, ...args]);
   ext.ok = async (script) => {

@@ -1,0 +1,73 @@
+// The RPM fixture service (a real rpm package, rpm backend) on a real systemd:
+// two sandboxes each keep their own state in their own tree, reload reaches
+// both while the host unit is stopped, and the isolation holds.
+import { mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { buildFixtureRpm } from '../fixtures/rpm/build.js';
+import { bootSandboxHost, type SandboxHost } from './sandbox-host.js';
+
+let h: SandboxHost;
+let work: string;
+const unit = (n: string) => `sbxdemo@${n}.service`;
+
+test.before(async () => {
+  work = mkdtempSync('/var/tmp/sbx-rpm-fixture-');
+  const rpm = await buildFixtureRpm(work);
+  h = await bootSandboxHost('sbxdemo-test', [work]);
+  await h.ok(`rpm -i --nodeps ${rpm} && systemctl daemon-reload`);
+});
+test.after(async () => {
+  await h?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+test('create two sandboxes with the rpm backend, each with its own config', async () => {
+  for (const n of ['demo1', 'demo2']) assert.is((await h.sandbox('create', '-u', 'sbxdemo.service', n)).exitCode, 0);
+  assert.match(await h.ok('cat /etc/sandbox/demo1.sandbox'), /^packages=sbxdemo$/m);
+  await h.ok("sed -i 's/^MESSAGE=.*/MESSAGE=second/' /var/lib/sandbox/demo2/etc/sbxdemo/sbxdemo.conf");
+  assert.is((await h.sandbox('start', 'demo1', 'demo2')).exitCode, 0);
+});
+
+test('each writes its state into its own tree, the host copy is untouched', async () => {
+  const state = (n: string) => h.ok(`for i in $(seq 50); do test -s /var/lib/sandbox/${n}/var/lib/sbxdemo/state && break; sleep 0.1; done; cat /var/lib/sandbox/${n}/var/lib/sbxdemo/state`);
+  const s1 = await state('demo1');
+  const s2 = await state('demo2');
+  assert.match(s2, /^started second$/m);
+  assert.not.match(s1, /second/);
+  assert.match(s1, new RegExp(`^pid ${await h.mainPid(unit('demo1'))}$`, 'm'));
+  assert.is((await h.exec(['test', '-e', '/var/lib/sbxdemo/state'])).exitCode, 1);
+});
+
+test('systemctl reload sbxdemo.service (host unit stopped) reloads both sandboxes', async () => {
+  const r = await h.exec(['systemctl', 'reload', 'sbxdemo.service']);
+  assert.is.not(r.exitCode, 0);
+  for (const n of ['demo1', 'demo2']) {
+    const log = await h.ok(`for i in $(seq 50); do grep -q reloaded /var/lib/sandbox/${n}/var/log/sbxdemo/sbxdemo.log && break; sleep 0.1; done; cat /var/lib/sandbox/${n}/var/log/sbxdemo/sbxdemo.log`);
+    assert.match(log, /^reloaded$/m);
+  }
+});
+
+test('isolation from inside: /usr read-only, private /tmp, only lo, no sandbox trees, the context in the unit', async () => {
+  const pid = await h.mainPid(unit('demo1'));
+  const inside = (s: string) => h.exec(['nsenter', '-t', String(pid), '-m', '-n', 'sh', '-c', s]);
+  assert.match((await inside('touch /usr/x')).stderr, /Read-only file system/);
+  await h.ok('echo host > /tmp/only-on-host');
+  assert.is.not((await inside('cat /tmp/only-on-host')).exitCode, 0);
+  assert.is((await inside("ip -o link | awk -F': ' '{print $2}'")).stdout, 'lo\n');
+  assert.is((await inside('ls -A /var/lib/sandbox')).stdout, '');
+  assert.is((await inside('cat /etc/sbxdemo/sbxdemo.conf')).stdout, await h.ok('cat /var/lib/sandbox/demo1/etc/sbxdemo/sbxdemo.conf'));
+  const ctx = /processContext=(.*)/.exec(await h.ok('cat /etc/sandbox/demo1.sandbox'))![1]!;
+  assert.is((await h.ok(`systemctl show -p SELinuxContext --value ${unit('demo1')}`)).trim(), ctx);
+});
+
+test('delete both: the generated template goes with the last one', async () => {
+  assert.is((await h.sandbox('delete', '--force', 'demo1')).exitCode, 0);
+  await h.ok('test -f /etc/systemd/system/sbxdemo@.service');
+  assert.is((await h.sandbox('delete', '--force', 'demo2')).exitCode, 0);
+  assert.is((await h.exec(['test', '-e', '/etc/systemd/system/sbxdemo@.service'])).exitCode, 1);
+  assert.is((await h.ok(`systemctl show -p LoadState --value ${unit('demo1')}`)).trim(), 'not-found');
+});
+
+test.run();
