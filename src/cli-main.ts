@@ -31,7 +31,8 @@ export async function main(argv: string[]): Promise<number> {
     .fail((msg, err, y) => {
       if (err) throw err;
       y.showHelp((s: string) => process.stderr.write(s + '\n\n'));
-      throw new UsageError(msg);
+      // yargs' suggestion alone ("Did you mean logs?") does not say what was wrong
+      throw new UsageError(/^Did you mean/.test(msg) ? `unknown command '${argv[0]}'. ${msg}` : msg);
     });
   try {
     await parser.parseAsync();
