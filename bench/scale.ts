@@ -1,0 +1,27 @@
+// Creates sandboxes 1…N of the fixture service in one host and records each
+// create's time; then `sandbox list` and `sandbox status` at N sandboxes.
+//   node dist/bench/scale.js [N=1000]
+import { figure, median, SANDBOX, timed, withBenchHost } from './host-bench.js';
+
+const N = Number(process.argv[2] ?? 1000);
+
+await withBenchHost('bench-scale', async (h) => {
+  const times: number[] = [];
+  for (let i = 1; i <= N; i++) {
+    times.push(await timed(h, `${SANDBOX} create -u sbxdemo.service s${i}`));
+    if (i % 100 === 0) process.stderr.write(`  ${i} sandboxes, last create ${times[i - 1]!.toFixed(0)} ms\n`);
+  }
+  const at = (k: number) => median(times.slice(Math.max(0, k - 3), Math.min(N, k + 2)));
+  figure('scale.create_1', at(1), 'ms', 'none');
+  if (N >= 100) figure('scale.create_100', at(100), 'ms', 'none');
+  figure(`scale.create_${N}`, at(N), 'ms', 'none');
+  figure(`scale.create_${N}_over_create_1`, at(N) / at(1), 'x', '<= 2x');
+  const list: number[] = [];
+  const status: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    list.push(await timed(h, `${SANDBOX} list`));
+    status.push(await timed(h, `${SANDBOX} status s${N}`));
+  }
+  figure(`scale.list_at_${N}`, median(list) / 1000, 's', '<= 0.5 s');
+  figure(`scale.status_at_${N}`, median(status), 'ms', 'none');
+});
