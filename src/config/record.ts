@@ -6,6 +6,7 @@ import ini from 'ini';
 import { SandboxError, ExitCode } from '../errors.js';
 import { DEFAULT_STATE_DIR, type Paths } from '../paths.js';
 import { isValidInstanceName } from '../unitfile/index.js';
+import { readIfExists } from '../read-if-exists.js';
 
 export const RECORD_SUFFIX = '.sandbox';
 
@@ -129,14 +130,8 @@ export function parseRecord(file: string, text: string): SandboxRecord {
 
 export async function readRecord(paths: Paths, name: string): Promise<SandboxRecord | undefined> {
   const file = recordPath(paths, name);
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-  return parseRecord(file, text);
+  const text = await readIfExists(file);
+  return text === undefined ? undefined : parseRecord(file, text);
 }
 
 /** Names of every recorded sandbox, sorted. */

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { NotFoundError, UsageError } from '../errors.js';
 import { isGenerated } from '../generate/template.js';
 import type { Paths } from '../paths.js';
+import { readIfExists } from '../read-if-exists.js';
 import type { SystemdClient } from '../systemd/client.js';
 import { parseUnitFile, unitNameParts, type UnitFile } from '../unitfile/index.js';
 
@@ -36,15 +37,6 @@ export function normaliseUnitName(arg: string): string {
     throw new UsageError(`'${arg}' is a template or instance unit; give the plain service (e.g. ${parts.prefix}.service)`);
   }
   return name;
-}
-
-async function readIfExists(file: string): Promise<string | undefined> {
-  try {
-    return await fs.readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
 }
 
 /** The first unit file of that name in the search path (as systemd would pick it), skipping ours. */
