@@ -23,9 +23,16 @@ export function snapshotHost(dirs = ['/tmp', '/run', '/etc'], skip: string[] = [
   return { mounts: mountTable(), files };
 }
 
-/** Path prefixes from TESTHOST_SNAPSHOT_SKIP (comma-separated), e.g. '/tmp/ci-cache/,/tmp/tmp.'. */
+/**
+ * Paths other programs on this machine write while a test runs, whatever the
+ * test host does: the workplace's own command runner keeps each command's
+ * output under /tmp/bash_jobs.* and /tmp/bash_tool_* (CI's own output included).
+ */
+export const MACHINE_CHURN = ['/tmp/bash_jobs.', '/tmp/bash_tool_'];
+
+/** MACHINE_CHURN and the prefixes in TESTHOST_SNAPSHOT_SKIP (comma-separated), e.g. '/tmp/ci-cache/,/tmp/tmp.'. */
 export function skipFromEnv(): string[] {
-  return (process.env.TESTHOST_SNAPSHOT_SKIP ?? '').split(',').filter(Boolean);
+  return [...MACHINE_CHURN, ...(process.env.TESTHOST_SNAPSHOT_SKIP ?? '').split(',').filter(Boolean)];
 }
 
 /** Differences as readable lines: '+ path', '- path', '~ path: before -> after'. */
