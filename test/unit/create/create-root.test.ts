@@ -127,4 +127,23 @@ test('several -u: one unit per service, one shared tree and label; -P makes an u
   assert.equal(await fs.readdir(at('/etc/systemd/system')), []);
 });
 
+test("directories the unit names are created in the tree with the unit's User/Group, bound, and not made on the host", async () => {
+  await fs.writeFile(at('/etc/passwd'), 'root:x:0:0::/root:/bin/sh\nsbxuser:x:4242:4343::/:/bin/false\n');
+  await fs.writeFile(at('/etc/systemd/system/sbxstate.service'), '[Service]\nUser=sbxuser\nStateDirectory=sbxstate\nLogsDirectory=sbxstate\nExecStart=/usr/bin/sbxdemo\n');
+  const r = sandbox('create', '-u', 'sbxstate.service', '-P', 'sbxdemo', 'st1');
+  assert.is(r.status, 0, r.stderr);
+  for (const d of ['/var/lib/sbxstate', '/var/log/sbxstate']) {
+    const st = await fs.stat(at(`/var/lib/sandbox/st1${d}`));
+    assert.equal([st.isDirectory(), st.uid, st.gid], [true, 4242, 4343], d);
+    assert.is(await fs.lstat(at(d)).catch(() => 'absent'), 'absent', `${d} made on the host`);
+  }
+  const body = parseUnitFile(await fs.readFile(at('/etc/systemd/system/sbxstate@.service'), 'utf8'));
+  assert.is(body.get('Service', 'StateDirectory'), undefined);
+  assert.ok(body.getAll('Service', 'Environment').includes('STATE_DIRECTORY=/var/lib/sbxstate'));
+  const dropin = parseUnitFile(await fs.readFile(at('/etc/systemd/system/sbxstate@st1.service.d/50-sandbox.conf'), 'utf8'));
+  assert.ok(dropin.getAll('Service', 'BindPaths').includes('/var/lib/sandbox/st1/var/lib/sbxstate:/var/lib/sbxstate'));
+  assert.is(sandbox('delete', 'st1').status, 0);
+  await fs.rm(at('/etc/systemd/system/sbxstate.service'));
+});
+
 test.run();
