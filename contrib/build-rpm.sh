@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the sandbox RPM (npm run rpm): compiles, bundles dist/src/cli.js and
-# its dependencies into one ESM file with esbuild, stages Source0 (the bundle,
+# its dependencies into one ESM file (contrib/bundle.sh, esbuild), stages Source0 (the bundle,
 # package.json, templates/, units/, the generated man page and completion, the
 # default config, licenses) with src/tools/stage-rpm.ts, tars it and runs
 # rpmbuild -bb with a private _topdir under build/rpm/ (nothing is written
@@ -21,7 +21,6 @@ for tool in rpmbuild tar gzip; do
 done
 
 version=$(node -p 'require("./package.json").version')
-node_major=$(node -p 'require("./package.json").engines.node.match(/\d+/)[0]')
 top=$PWD/build/rpm
 stage=$top/stage/sandbox-$version
 # One date for the man page, the tarball's mtimes and the RPM: the last commit's.
@@ -35,14 +34,7 @@ echo "build-rpm: compiling" >&2
 npm run --silent build
 
 echo "build-rpm: bundling with esbuild $("$esbuild" --version)" >&2
-# x11 and usocket are optional dependencies of dbus-next that are not installed:
-# it only requires them inside a try (falling back to a plain socket) or for an
-# X11 session bus. The banner gives the bundled CommonJS modules (dbus-next,
-# cross-spawn, …) the require() an ES module lacks, for node's built-ins.
-"$esbuild" dist/src/cli.js --bundle --platform=node --format=esm --target="node$node_major" \
-    --external:x11 --external:usocket \
-    --banner:js="import { createRequire as __sandboxCreateRequire } from 'node:module'; const require = __sandboxCreateRequire(import.meta.url);" \
-    --metafile="$top/meta.json" --outfile="$top/sandbox.mjs" --log-level=warning
+ESBUILD=$esbuild bash contrib/bundle.sh "$top/sandbox.mjs" "$top/meta.json"
 
 echo "build-rpm: staging sandbox-$version" >&2
 node dist/src/tools/stage-rpm.js "$top/sandbox.mjs" "$top/meta.json" "$stage" "$top/SPECS/sandbox.spec"

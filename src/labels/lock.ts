@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { UnavailableError } from '../errors.js';
 
 export async function withLock<T>(lockFile: string, fn: () => Promise<T>, timeoutSeconds = 60): Promise<T> {
-  const child = spawn('flock', ['--exclusive', '--timeout', String(timeoutSeconds), lockFile, '-c', 'echo locked; exec cat >/dev/null'], {
+  // sh named, not -c: that runs $SHELL, and bash with a socket on stdin sources ~/.bashrc.
+  const child = spawn('flock', ['--exclusive', '--timeout', String(timeoutSeconds), lockFile, 'sh', '-c', 'echo locked; exec cat >/dev/null'], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));

@@ -25,12 +25,7 @@ export async function findOwners(
   const aliases = await pathAliases(paths, absPath);
   const out: PackageOwner[] = [];
   for (const manager of usable) {
-    for (const alias of aliases) {
-      const pkgs = await manager.owners(alias);
-      if (pkgs.length === 0) continue;
-      out.push(...pkgs.map((p) => ({ manager, package: p })));
-      break;
-    }
+    out.push(...(await manager.owners(aliases)).map((p) => ({ manager, package: p })));
   }
   return out;
 }

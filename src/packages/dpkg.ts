@@ -5,7 +5,7 @@ import { NotFoundError, SandboxError } from '../errors.js';
 import { run } from '../exec.js';
 import type { Paths } from '../paths.js';
 import { checkPackageName } from './name.js';
-import type { PackageFile, PackageManager } from './types.js';
+import { pathList, type PackageFile, type PackageManager } from './types.js';
 
 const PROGRAM = 'dpkg-query';
 const ADMINDIR = '/var/lib/dpkg';
@@ -52,14 +52,20 @@ export function dpkgManager(paths: Paths): PackageManager {
     },
 
     async owners(absPath) {
+      const names = pathList(absPath);
       if (!hasDb()) return [];
-      // Without wildcards dpkg looks the path up exactly; escape any the path has.
-      const r = await query(['-S', absPath.replace(/[*?[\\]/g, '\\$&')]);
-      if (r.exitCode !== 0) {
-        if (/no path found matching pattern/.test(r.stderr)) return [];
-        throw new SandboxError(`${PROGRAM} -S ${absPath} failed: ${r.stderr.trim()}`);
+      // One query for every name: dpkg -S reads every package's file list each time.
+      // Without wildcards dpkg looks a path up exactly; escape any the path has.
+      const r = await query(['-S', ...names.map((p) => p.replace(/[*?[\\]/g, '\\$&'))]);
+      // Exit 1 with "no path found matching pattern" when a name is unowned (the others are still answered).
+      if (r.exitCode !== 0 && !/no path found matching pattern/.test(r.stderr)) {
+        throw new SandboxError(`${PROGRAM} -S ${names.join(' ')} failed: ${r.stderr.trim()}`);
       }
-      return [...new Set(parseSearch(r.stdout, absPath))];
+      for (const name of names) {
+        const owners = [...new Set(parseSearch(r.stdout, name))];
+        if (owners.length) return owners;
+      }
+      return [];
     },
 
     async files(pkg) {

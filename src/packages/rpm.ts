@@ -8,7 +8,7 @@ import { NotFoundError, SandboxError, UnavailableError } from '../errors.js';
 import { run } from '../exec.js';
 import type { Paths } from '../paths.js';
 import { checkPackageName } from './name.js';
-import type { PackageFile, PackageManager } from './types.js';
+import { pathList, type PackageFile, type PackageManager } from './types.js';
 
 const PROGRAM = 'rpm';
 // The files a database backend keeps: sqlite (rpm >= 4.16), bdb, ndb.
@@ -66,12 +66,17 @@ export function rpmManager(paths: Paths, options: RpmOptions = {}): PackageManag
 
     async owners(absPath) {
       if (!(await hasDb())) return [];
-      const r = await rpm(['-q', '--qf', '%{NAME}\\n', '-f', absPath]);
-      // Not owned: "file X is not owned by any package" on stdout; absent: "No such file" on stderr.
-      if (r.exitCode !== 0 && r.stderr.trim() && !/No such file or directory/.test(r.stderr)) {
-        throw new SandboxError(`${PROGRAM} -qf ${absPath} failed: ${r.stderr.trim()}`);
+      // rpm -qf is quick: one name at a time, so each answer is known to be that name's.
+      for (const name of pathList(absPath)) {
+        const r = await rpm(['-q', '--qf', '%{NAME}\\n', '-f', name]);
+        // Not owned: "file X is not owned by any package" on stdout; absent: "No such file" on stderr.
+        if (r.exitCode !== 0 && r.stderr.trim() && !/No such file or directory/.test(r.stderr)) {
+          throw new SandboxError(`${PROGRAM} -qf ${name} failed: ${r.stderr.trim()}`);
+        }
+        const owners = [...new Set(r.stdout.split('\n').filter((l) => l !== '' && !/\s/.test(l)))];
+        if (owners.length) return owners;
       }
-      return [...new Set(r.stdout.split('\n').filter((l) => l !== '' && !/\s/.test(l)))];
+      return [];
     },
 
     async files(pkg) {

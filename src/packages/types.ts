@@ -1,5 +1,10 @@
 // What the tool asks of a package manager, whichever it is.
 
+/** owners()' argument as a list. */
+export function pathList(absPath: string | readonly string[]): readonly string[] {
+  return typeof absPath === 'string' ? [absPath] : absPath;
+}
+
 export type ManagerName = 'rpm' | 'dpkg';
 
 export interface PackageFile {
@@ -13,8 +18,12 @@ export interface PackageManager {
   readonly name: ManagerName;
   /** The program is installed and its database exists under the root. */
   available(): Promise<boolean>;
-  /** Packages owning an absolute host path; [] when none (or no database). */
-  owners(absPath: string): Promise<string[]>;
+  /**
+   * Packages owning an absolute host path; [] when none (or no database).
+   * Given several names of one file (aliases.ts), the owners of the first name
+   * any package lists.
+   */
+  owners(absPath: string | readonly string[]): Promise<string[]>;
   /** The package's file list. NotFoundError when it is not installed. */
   files(pkg: string): Promise<PackageFile[]>;
   installed(pkg: string): Promise<boolean>;

@@ -45,6 +45,8 @@ export interface CopyResult {
 const CP = ['-a', '--preserve=all', '--no-dereference'];
 // Keep each cp / getfattr command line well under the kernel's limit.
 const BATCH = 500;
+/** sh -c script: touch -c -r FROM TO for each pair of arguments, stopping at the first failure. */
+const TOUCH_PAIRS = 'while [ $# -gt 1 ]; do touch -c -r "$1" "$2" || exit 1; shift 2; done';
 
 function chunks<T>(list: readonly T[], size = BATCH): T[][] {
   const out: T[][] = [];
@@ -90,9 +92,10 @@ async function cloneDirMetadata(paths: Paths, dest: string, dirs: readonly strin
   }
   // Times last: nothing after this adds or removes a child. touch -r copies
   // them to the nanosecond; fs.utimes takes a double and loses the last digits.
-  for (const d of dirs) {
-    const r = await run('touch', ['-c', '-r', paths.host(d), path.join(dest, d)]);
-    if (r.exitCode !== 0) throw new SandboxError(`setting the times of ${d} failed: ${r.stderr.trim()}`);
+  // One shell runs every touch: a process started by the shell is far cheaper than one started by node.
+  for (const batch of chunks(dirs)) {
+    const r = await run('sh', ['-c', TOUCH_PAIRS, 'sh', ...batch.flatMap((d) => [paths.host(d), path.join(dest, d)])]);
+    if (r.exitCode !== 0) throw new SandboxError(`setting the times of ${batch.join(' ')} failed: ${r.stderr.trim()}`);
   }
 }
 

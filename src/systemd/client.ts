@@ -1,9 +1,8 @@
 // The systemd D-Bus client every command uses. Calls go out as raw messages
 // (no introspection round trip per object); JobRemoved is read off the raw
 // message stream into a JobTracker after one Subscribe().
-import dbus from 'dbus-next';
 import type { MessageBus } from 'dbus-next';
-import { connectBus } from './connection.js';
+import { connectBus, loadDbus, type DBus } from './connection.js';
 import { mapDBusError } from './dbus-errors.js';
 import {
   DBUS_NAME,
@@ -59,6 +58,7 @@ export class SystemdClient {
   private closed = false;
 
   private constructor(
+    private readonly dbus: DBus,
     private readonly bus: MessageBus,
     readonly address: string,
     private readonly callTimeoutMs: number,
@@ -76,7 +76,7 @@ export class SystemdClient {
     const address = opts.address ?? systemBusAddress();
     const callTimeoutMs = opts.callTimeoutMs ?? 25_000;
     const bus = await connectBus(address, callTimeoutMs);
-    const c = new SystemdClient(bus, address, callTimeoutMs, opts.jobTimeoutMs ?? 180_000);
+    const c = new SystemdClient(await loadDbus(), bus, address, callTimeoutMs, opts.jobTimeoutMs ?? 180_000);
     try {
       await c.getManagerProperty('Version');
     } catch (e) {
@@ -95,7 +95,7 @@ export class SystemdClient {
 
   private async call(path: string, iface: string, member: string, signature = '', body: unknown[] = [], destination = SYSTEMD_BUS_NAME): Promise<unknown[]> {
     const what = `${member}${body.length && typeof body[0] === 'string' ? ` ${body[0]}` : ''}`;
-    const msg = new dbus.Message({ destination, path, interface: iface, member, signature, body });
+    const msg = new this.dbus.Message({ destination, path, interface: iface, member, signature, body });
     try {
       const reply = await withTimeout(this.bus.call(msg), this.callTimeoutMs, () => `${what} (systemd at ${this.address})`);
       return reply?.body ?? [];

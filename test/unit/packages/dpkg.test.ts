@@ -32,6 +32,11 @@ test('a directory shared by packages has all of them as owners', async () => {
   assert.ok(owners.includes('apache2'), owners.join(','));
 });
 
+test('several names of one file: one query, the owners of the first name listed', async () => {
+  assert.equal(await host.owners(['/etc/apache2-not-listed', '/etc/apache2/apache2.conf', '/etc/apache2']), ['apache2']);
+  assert.equal(await host.owners(['/etc/hostname-not-a-package-file', '/etc/no-such-either']), []);
+});
+
 test('an unowned path has no owners', async () => {
   assert.equal(await host.owners('/etc/hostname-not-a-package-file'), []);
 });

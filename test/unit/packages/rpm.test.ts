@@ -46,6 +46,12 @@ test('an unowned path, present or absent, has no owners', async () => {
   assert.equal(await m.owners('/etc/sbx-no-such-file'), []);
 });
 
+test('several names of one file: the owners of the first name listed', async () => {
+  const m = rpmManager(makePaths(root));
+  assert.equal(await m.owners(['/lib/systemd/system/sbxdemo.service', '/usr/lib/systemd/system/sbxdemo.service']), ['sbxdemo']);
+  assert.equal(await m.owners(['/etc/passwd', '/etc/sbx-no-such-file']), []);
+});
+
 test('files(sbxdemo): the config is a conffile, the binary is not', async () => {
   const files = await rpmManager(makePaths(root)).files('sbxdemo');
   const byPath = new Map(files.map((f) => [f.path, f.conffile]));
