@@ -1,26 +1,24 @@
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
-import { readToolConfig, type ToolConfig } from '../config/tool-config.js';
-import { applyCreate, assertFree, assertNameFree } from '../create/apply.js';
-import { gatherFacts, type CreateFacts } from '../create/gather.js';
-import { planCreate, type CreatePlan, type PlanContext } from '../create/plan.js';
+import { readToolConfig } from '../config/tool-config.js';
+import { nameTaken } from '../create/apply.js';
+import { checkBatch, existingError } from '../create/batch.js';
+import { gatherFacts } from '../create/gather.js';
+import { planCreate } from '../create/plan.js';
 import { formatPlan } from '../create/print-plan.js';
 import { parseNetwork, parseSecurity, requireAbsolute, type CreateRequest } from '../create/request.js';
 import { labelFor } from '../create/label.js';
 import { payloadSize } from '../create/size.js';
 import { validateName } from '../lifecycle/sandboxes.js';
-import { logEvent } from '../journal/write.js';
 import { SystemdClient } from '../systemd/client.js';
-import type { Paths } from '../paths.js';
 import { VERSION } from '../version.js';
-import { crashPoint } from '../apply/crash-point.js';
-import { note, pathsOf, toList, type GlobalArgs } from './common.js';
+import { pathsOf, toList, type GlobalArgs } from './common.js';
 import { requireRootUnlessOffline } from './root.js';
 import { withHostErrors } from '../apply/host-error.js';
-import { reclaimOwnLabels } from '../delete/stale-labels.js';
+import { createAll } from './create-run.js';
 
 interface Args extends GlobalArgs {
-  name: string;
+  names: string[];
   unit: string | string[];
   package?: string | string[];
   copy?: string | string[];
@@ -30,49 +28,17 @@ interface Args extends GlobalArgs {
   dryRun?: boolean;
 }
 
-/** Reserve the label, plan, and carry the plan out; on failure nothing is left but what reclaimOwnLabels cleans. */
-async function reserveAndApply(
-  paths: Paths,
-  config: ToolConfig,
-  req: CreateRequest,
-  facts: CreateFacts,
-  ctx: PlanContext,
-  client: SystemdClient | undefined,
-): Promise<CreatePlan> {
-  const label = await labelFor(paths, config, req, { dryRun: false });
-  // Reserved, but no intent names the sandbox yet: recovery must still free it.
-  crashPoint('create:label-reserved');
-  let plan: CreatePlan;
-  try {
-    // The plan refuses bad --copy/--exclude paths: the label must not stay reserved then.
-    plan = planCreate(req, facts, label.planned, ctx);
-    await assertFree(paths, plan);
-  } catch (e) {
-    await label.release();
-    throw e;
-  }
-  let last = 0;
-  await applyCreate(paths, plan, {
-    progress: note,
-    onCopy: (p) => {
-      if (process.stderr.isTTY && Date.now() - last > 200) {
-        last = Date.now();
-        process.stderr.write(`\r  copied ${p.done}/${p.total} ${p.path}`.slice(0, 100).padEnd(100) + (p.done === p.total ? '\n' : ''));
-      }
-    },
-    commitLabel: label.commit,
-    releaseLabel: label.release,
-    reload: client ? () => client.daemonReload() : undefined,
-  });
-  return plan;
-}
-
 export const createCommand: CommandModule<GlobalArgs, Args> = {
-  command: 'create <name>',
-  describe: "make a sandbox from installed services: clone their package's /etc and /var, label it, generate its units",
+  command: 'create <names..>',
+  describe: "make sandboxes from installed services: clone their package's /etc and /var, label each, generate its units",
   builder: (y) =>
     y
-      .positional('name', { type: 'string', demandOption: true, describe: 'sandbox name (the systemd instance name)' })
+      .positional('names', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'sandbox names (systemd instance names); several: one daemon-reload for all',
+      })
       .option('unit', { alias: 'u', type: 'string', demandOption: true, describe: 'service to sandbox (repeatable)', requiresArg: true })
       .option('package', { alias: 'P', type: 'string', describe: 'also clone this package (repeatable)', requiresArg: true })
       .option('copy', { type: 'string', describe: 'also copy this host path (repeatable)', requiresArg: true })
@@ -86,51 +52,51 @@ export const createCommand: CommandModule<GlobalArgs, Args> = {
       .option('security', { type: 'string', describe: "'dynamic' (a unique label) or 'static,label=CONTEXT'", requiresArg: true })
       .option('dry-run', { type: 'boolean', describe: 'print the plan and write nothing' })
       .example('$0 create -u apache2.service apache1', 'sandbox apache2 (Fedora: -u httpd.service)')
+      .example('$0 create -u apache2.service web1 web2 web3', 'three sandboxes, one daemon-reload')
       .example('$0 create -u sbxdemo -P extra-data --exclude /var/log/sbxdemo demo1', '')
       .example('$0 create --dry-run -u apache2.service apache1', 'show every path, unit and the label') as never,
   // A full disk or a read-only file system is one line, not a stack (apply/host-error.ts).
   handler: withHostErrors(async (argv) => {
-    validateName(argv.name);
-    const req: CreateRequest = {
-      name: argv.name,
+    const names = argv.names ?? [];
+    names.forEach(validateName);
+    const security = parseSecurity(argv.security);
+    checkBatch(names, security);
+    const base = {
       units: toList(argv.unit),
       packages: toList(argv.package),
       copy: toList(argv.copy),
       exclude: toList(argv.exclude),
       network: parseNetwork(argv.network),
-      security: parseSecurity(argv.security),
+      security,
     };
-    if (new Set(req.units).size !== req.units.length) throw new UsageError('a unit is given twice with -u');
-    requireAbsolute('--copy', req.copy);
-    requireAbsolute('--exclude', req.exclude);
+    const reqs: CreateRequest[] = names.map((name) => ({ name, ...base }));
+    if (new Set(base.units).size !== base.units.length) throw new UsageError('a unit is given twice with -u');
+    requireAbsolute('--copy', base.copy);
+    requireAbsolute('--exclude', base.exclude);
     const paths = pathsOf(argv);
     if (!argv.dryRun) requireRootUnlessOffline(paths);
     const config = await readToolConfig(paths);
     const client = paths.offline ? undefined : await SystemdClient.connect();
     try {
-      await assertNameFree(paths, req.name);
-      const facts = await gatherFacts(paths, req, client);
+      const existing: string[] = [];
+      for (const n of names) if (await nameTaken(paths, n)) existing.push(n);
+      const taken = existingError(existing);
+      if (taken) throw taken;
+      // The facts (unit files, package lists, the host's paths) are the same for every name: read once.
+      const facts = await gatherFacts(paths, reqs[0]!, client);
       const ctx = { version: VERSION, now: new Date(), extraSharedDirs: config.extraSharedDirs };
       if (argv.dryRun) {
-        const label = await labelFor(paths, config, req, { dryRun: true });
-        const plan = planCreate(req, facts, label.planned, ctx);
-        process.stdout.write(formatPlan(plan, await payloadSize(paths, plan), label.note));
+        for (const req of reqs) {
+          const label = await labelFor(paths, config, req, { dryRun: true });
+          const plan = planCreate(req, facts, label.planned, ctx);
+          process.stdout.write(formatPlan(plan, await payloadSize(paths, plan), label.note));
+        }
         return;
       }
-      let plan: CreatePlan;
-      try {
-        plan = await reserveAndApply(paths, config, req, facts, ctx, client);
-      } catch (e) {
-        // What a label write cut short by a full disk left (a temp file, a half-made
-        // reservation) goes now, not at the next command.
-        await reclaimOwnLabels(paths).catch(() => undefined);
-        throw e;
-      }
-      for (const u of plan.units) {
-        await logEvent({ name: plan.name, unit: u, label: plan.label.level, action: 'create', message: `sandbox ${plan.name}: created ${u} with label ${plan.label.level}` });
-      }
-      console.log(`Created sandbox ${plan.name} (${plan.units.join(' ')}) with label ${plan.label.level} in ${plan.tree}.`);
-      console.log(`Start it with: sandbox start ${plan.name}   (or: systemctl start ${plan.units[0]})`);
+      const plans = await createAll(paths, config, reqs, facts, ctx, client);
+      const first = plans[0]!;
+      const more = plans.length > 1;
+      console.log(`Start ${more ? 'them' : 'it'} with: sandbox start ${names.join(' ')}${more ? '' : `   (or: systemctl start ${first.units[0]})`}`);
     } finally {
       client?.close();
     }

@@ -23,8 +23,6 @@ export interface ApplyHooks {
   commitLabel: () => Promise<void>;
   /** Undo of the label reservation. */
   releaseLabel: () => Promise<void>;
-  /** daemon-reload when live. */
-  reload?: () => Promise<void>;
 }
 
 export function stagingDir(paths: Paths, name: string): string {
@@ -73,9 +71,9 @@ export async function assertFree(paths: Paths, plan: CreatePlan): Promise<void> 
   }
 }
 
-/** The cheap checks, before a label is reserved. */
-export async function assertNameFree(paths: Paths, name: string): Promise<void> {
-  if (await exists(recordPath(paths, name))) throw new ConflictError(`sandbox '${name}' already exists`);
+/** The cheap check, before a label is reserved: is a sandbox of this name recorded? */
+export async function nameTaken(paths: Paths, name: string): Promise<boolean> {
+  return exists(recordPath(paths, name));
 }
 
 /** Remove a generated file; a drop-in's directory goes too when nothing else is in it. */
@@ -155,5 +153,5 @@ export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHo
     await undo.rollback();
     throw e;
   }
-  if (hooks.reload) await hooks.reload();
+  // The daemon-reload is the caller's: a batch does one for all its sandboxes.
 }

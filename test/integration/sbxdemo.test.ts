@@ -70,4 +70,32 @@ test('delete both: the generated template goes with the last one', async () => {
   assert.is((await h.ok(`systemctl show -p LoadState --value ${unit('demo1')}`)).trim(), 'not-found');
 });
 
+/** How many daemon-reloads systemd logged since `cursor`. */
+async function reloadsSince(cursor: string): Promise<number> {
+  const log = await h.ok(`journalctl --after-cursor='${cursor}' _PID=1 -o cat --no-pager`);
+  return log.split('\n').filter((l) => /^Reloading( requested|\.|\.\.\.)/.test(l) && !/finished/.test(l)).length;
+}
+
+test('a batch: 4 sandboxes in one call with one daemon-reload, all start, each its own label; #2 of 3 failing leaves #1 startable', async () => {
+  const names = ['bat1', 'bat2', 'bat3', 'bat4'];
+  const cursor = (await h.ok('journalctl -n 0 --show-cursor --no-pager')).match(/-- cursor: (.*)/)![1]!;
+  const r = await h.sandbox('create', '-u', 'sbxdemo.service', ...names);
+  assert.is(r.exitCode, 0, r.stderr);
+  assert.is(await reloadsSince(cursor), 1);
+  assert.is((await h.sandbox('start', ...names)).exitCode, 0);
+  for (const n of names) assert.is((await h.ok(`systemctl is-active ${unit(n)}`)).trim(), 'active', n);
+  const labels = await Promise.all(names.map(async (n) => /^label=(.*)$/m.exec(await h.ok(`cat /etc/sandbox/${n}.sandbox`))![1]!));
+  assert.is(new Set(labels).size, names.length);
+
+  await h.ok('mkdir /var/lib/sandbox/bat6');
+  const failed = await h.sandbox('create', '-u', 'sbxdemo.service', 'bat5', 'bat6', 'bat7');
+  assert.is(failed.exitCode, 4, failed.stderr);
+  assert.match(failed.stderr, /^sandbox: creating sandbox 'bat6' failed \(rolled back\): .*; created: bat5; not attempted: bat7$/m);
+  assert.is((await h.sandbox('start', 'bat5')).exitCode, 0);
+  assert.is((await h.ok(`systemctl is-active ${unit('bat5')}`)).trim(), 'active');
+  assert.is((await h.exec(['test', '-e', '/etc/sandbox/bat7.sandbox'])).exitCode, 1);
+  await h.ok('rmdir /var/lib/sandbox/bat6');
+  assert.is((await h.sandbox('delete', '--force', ...names, 'bat5')).exitCode, 0);
+});
+
 test.run();

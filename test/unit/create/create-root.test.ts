@@ -146,4 +146,48 @@ test("directories the unit names are created in the tree with the unit's User/Gr
   await fs.rm(at('/etc/systemd/system/sbxstate.service'));
 });
 
+test('a batch makes several sandboxes in one call, each with its own label, tree and drop-in', async () => {
+  const r = sandbox('create', '-u', 'sbxdemo.service', 'b1', 'b2', 'b3');
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^Start them with: sandbox start b1 b2 b3$/m);
+  const labels = JSON.parse(sandbox('labels', '--json').stdout) as { level: string; sandbox: string }[];
+  assert.equal(labels.map((l) => l.sandbox).sort(), ['b1', 'b2', 'b3']);
+  assert.is(new Set(labels.map((l) => l.level)).size, 3);
+  for (const n of ['b1', 'b2', 'b3']) {
+    assert.ok((await fs.stat(at(`/var/lib/sandbox/${n}/etc/sbxdemo/sbxdemo.conf`))).isFile(), n);
+    assert.ok((await fs.stat(at(`/etc/systemd/system/sbxdemo@${n}.service.d/50-sandbox.conf`))).isFile(), n);
+  }
+});
+
+test('a batch naming an existing sandbox or a name twice changes nothing', async () => {
+  const before = (await fs.readdir(at('/etc/sandbox'))).sort();
+  const taken = sandbox('create', '-u', 'sbxdemo.service', 'b4', 'b1', 'b5');
+  assert.is(taken.status, 4);
+  assert.is(taken.stderr.trim(), "sandbox: sandbox 'b1' already exists");
+  const twice = sandbox('create', '-u', 'sbxdemo.service', 'b4', 'b4');
+  assert.is(twice.status, 2);
+  assert.match(twice.stderr, /sandbox: sandbox 'b4' is named twice$/m);
+  assert.equal((await fs.readdir(at('/etc/sandbox'))).sort(), before);
+});
+
+test('#2 of 3 fails: #1 stays, #2 is rolled back (its label too), #3 is not attempted; one line, the failure\'s exit code', async () => {
+  // A tree without a record: create refuses it after the label is reserved.
+  await fs.mkdir(at('/var/lib/sandbox/b7'));
+  const r = sandbox('create', '-u', 'sbxdemo.service', 'b6', 'b7', 'b8');
+  assert.is(r.status, 4, r.stderr);
+  const errors = r.stderr.split('\n').filter((l) => l.startsWith('sandbox: '));
+  assert.equal(errors.length, 1, r.stderr);
+  assert.match(errors[0]!, /^sandbox: creating sandbox 'b7' failed \(rolled back\): .*already exists.*; created: b6; not attempted: b8$/);
+  assert.match(r.stdout, /^Created sandbox b6 /m);
+  assert.ok((await fs.stat(at('/etc/sandbox/b6.sandbox'))).isFile());
+  for (const gone of ['/etc/sandbox/b7.sandbox', '/etc/sandbox/b8.sandbox', '/var/lib/sandbox/b8', '/etc/systemd/system/sbxdemo@b7.service.d', '/var/lib/sandbox/.creating-b7']) {
+    assert.is(await fs.lstat(at(gone)).catch(() => 'absent'), 'absent', gone);
+  }
+  const labels = JSON.parse(sandbox('labels', '--json').stdout) as { sandbox: string }[];
+  assert.equal(labels.map((l) => l.sandbox).sort(), ['b1', 'b2', 'b3', 'b6']);
+  await fs.rmdir(at('/var/lib/sandbox/b7'));
+  assert.is(sandbox('delete', 'b1', 'b2', 'b3', 'b6').status, 0);
+  assert.equal(await fs.readdir(at('/etc/sandbox')), []);
+});
+
 test.run();

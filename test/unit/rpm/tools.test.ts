@@ -46,7 +46,7 @@ test('parseExitCodes and parseSummary read the epilog and the summary', () => {
 test('commandSpec records what a builder declares', () => {
   const c = commandSpec(createCommand as unknown as CommandModule);
   assert.is(c.name, 'create');
-  assert.equal(c.positionals.map((p) => [p.name, p.required, p.variadic]), [['name', true, false]]);
+  assert.equal(c.positionals.map((p) => [p.name, p.required, p.variadic]), [['names', true, true]]);
   const unit = c.options.find((o) => o.name === 'unit')!;
   assert.equal([unit.aliases, unit.required, unit.takesValue], [['u'], true, true]);
   assert.is(c.options.find((o) => o.name === 'dry-run')?.takesValue, false);

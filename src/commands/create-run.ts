@@ -1,0 +1,96 @@
+// Carrying out the create command: each sandbox of the batch in turn (its
+// label reserved, its plan applied, its journal entry), then one daemon-reload.
+import { isSandboxError } from '../errors.js';
+import type { ToolConfig } from '../config/tool-config.js';
+import { applyCreate, assertFree } from '../create/apply.js';
+import { batchError } from '../create/batch.js';
+import type { CreateFacts } from '../create/gather.js';
+import { planCreate, type CreatePlan, type PlanContext } from '../create/plan.js';
+import type { CreateRequest } from '../create/request.js';
+import { labelFor } from '../create/label.js';
+import { logEvent } from '../journal/write.js';
+import type { SystemdClient } from '../systemd/client.js';
+import type { Paths } from '../paths.js';
+import { crashPoint } from '../apply/crash-point.js';
+import { note } from './common.js';
+import { hostError } from '../apply/host-error.js';
+import { reclaimOwnLabels } from '../delete/stale-labels.js';
+
+/** Reserve the label, plan, and carry the plan out; on failure nothing is left but what reclaimOwnLabels cleans. */
+async function reserveAndApply(
+  paths: Paths,
+  config: ToolConfig,
+  req: CreateRequest,
+  facts: CreateFacts,
+  ctx: PlanContext,
+): Promise<CreatePlan> {
+  const label = await labelFor(paths, config, req, { dryRun: false });
+  // Reserved, but no intent names the sandbox yet: recovery must still free it.
+  crashPoint('create:label-reserved');
+  let plan: CreatePlan;
+  try {
+    // The plan refuses bad --copy/--exclude paths: the label must not stay reserved then.
+    plan = planCreate(req, facts, label.planned, ctx);
+    await assertFree(paths, plan);
+  } catch (e) {
+    await label.release();
+    throw e;
+  }
+  let last = 0;
+  await applyCreate(paths, plan, {
+    progress: note,
+    onCopy: (p) => {
+      if (process.stderr.isTTY && Date.now() - last > 200) {
+        last = Date.now();
+        process.stderr.write(`\r  copied ${p.done}/${p.total} ${p.path}`.slice(0, 100).padEnd(100) + (p.done === p.total ? '\n' : ''));
+      }
+    },
+    commitLabel: label.commit,
+    releaseLabel: label.release,
+  });
+  return plan;
+}
+
+/** Create one sandbox of the batch; the daemon-reload is left to the caller. */
+async function createOne(paths: Paths, config: ToolConfig, req: CreateRequest, facts: CreateFacts, ctx: PlanContext): Promise<CreatePlan> {
+  let plan: CreatePlan;
+  try {
+    plan = await reserveAndApply(paths, config, req, facts, ctx);
+  } catch (e) {
+    // What a label write cut short by a full disk left (a temp file, a half-made
+    // reservation) goes now, not at the next command.
+    await reclaimOwnLabels(paths).catch(() => undefined);
+    throw e;
+  }
+  for (const u of plan.units) {
+    await logEvent({ name: plan.name, unit: u, label: plan.label.level, action: 'create', message: `sandbox ${plan.name}: created ${u} with label ${plan.label.level}` });
+  }
+  console.log(`Created sandbox ${plan.name} (${plan.units.join(' ')}) with label ${plan.label.level} in ${plan.tree}.`);
+  return plan;
+}
+
+/** Each name in turn (batch.ts says what a failure leaves); one daemon-reload for all that were created. */
+export async function createAll(paths: Paths, config: ToolConfig, reqs: CreateRequest[], facts: CreateFacts, ctx: PlanContext, client: SystemdClient | undefined): Promise<CreatePlan[]> {
+  const names = reqs.map((r) => r.name);
+  const plans: CreatePlan[] = [];
+  try {
+    for (const req of reqs) {
+      try {
+        plans.push(await createOne(paths, config, req, facts, ctx));
+      } catch (e) {
+        const err = hostError(e);
+        if (!isSandboxError(err)) {
+          if (plans.length) note(`sandbox: created before the internal error: ${plans.map((p) => p.name).join(' ')}`);
+          throw err;
+        }
+        throw batchError(names, req.name, plans.map((p) => p.name), err);
+      }
+    }
+  } finally {
+    if (client && plans.length) {
+      note(`Reloading systemd (${plans.length} new sandbox${plans.length === 1 ? '' : 'es'})`);
+      await client.daemonReload();
+    }
+  }
+  return plans;
+}
