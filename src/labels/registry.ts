@@ -2,10 +2,11 @@
 // sandbox: <stateDir>/.labels/pending/<cA,cB> while its create runs (with the
 // creating process, so a dead one's reservation can be reclaimed), then
 // .labels/held/<cA,cB> once the sandbox exists; .labels/by-name/<sandbox>
-// names its label. Allocating lists both directories but reads only pending
-// files, so it stays cheap with many sandboxes. Files are written whole
+// names its label. Allocating lists and reads only pending files and asks
+// about held ones one key at a time (a stat), so it stays cheap with many
+// sandboxes. Files are written whole
 // (temp + rename) under the registry lock.
-import { promises as fs, readFileSync } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Paths } from '../paths.js';
 import { pairKey, parsePairKey, type Pair } from '../selinux/mcs.js';
@@ -73,15 +74,27 @@ export class Registry {
     return names.filter((n) => parsePairKey(n) !== undefined);
   }
 
-  /** The keys of every reservation by state, from two directory listings (no file is read). */
-  async keysByState(): Promise<{ pending: string[]; held: string[] }> {
-    const list = (d: string) => fs.readdir(d).catch(() => [] as string[]);
-    return { pending: Registry.pairs(await list(this.pendingDir)), held: Registry.pairs(await list(this.heldDir)) };
+  private static async list(dir: string): Promise<string[]> {
+    return Registry.pairs(await fs.readdir(dir).catch(() => [] as string[]));
+  }
+
+  /** Keys of creates in progress (few). */
+  pendingKeys(): Promise<string[]> {
+    return Registry.list(this.pendingDir);
+  }
+
+  /** Keys of existing sandboxes (one directory listing: as many as there are sandboxes). */
+  committedKeys(): Promise<string[]> {
+    return Registry.list(this.heldDir);
+  }
+
+  /** Is this key committed? One stat, whatever the number of sandboxes. */
+  isCommitted(key: string): boolean {
+    return existsSync(path.join(this.heldDir, key));
   }
 
   async keys(): Promise<string[]> {
-    const k = await this.keysByState();
-    return [...k.held, ...k.pending];
+    return [...(await this.committedKeys()), ...(await this.pendingKeys())];
   }
 
   async read(key: string): Promise<Reservation | undefined> {

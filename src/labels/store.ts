@@ -67,13 +67,16 @@ export async function openLabelStore(paths: Paths, opts: StoreOptions = {}) {
   };
   const reserved = new Set(config.reserved.map((k) => k.replace(/^s0:/, '')));
 
-  /** Everything held anywhere; stale pending reservations are removed on the way (we hold the lock). */
+  /**
+   * Everything held anywhere but the registry's committed labels, which are
+   * asked about one key at a time (isCommitted): with 500,000 sandboxes a
+   * create must not list 500,000 files. Stale pending reservations are removed
+   * on the way (we hold the lock).
+   */
   async function held(reclaim = true): Promise<Holders> {
     const all: Holders = new Map();
     const records = await recordLevels(paths);
-    const keys = await registry.keysByState();
-    for (const key of keys.held) all.set(key, '');
-    for (const key of keys.pending) {
+    for (const key of await registry.pendingKeys()) {
       const r = await registry.read(key);
       if (reclaim && r && r.state === 'pending' && !ownerAlive(r) && !records.has(key)) {
         await registry.remove(key, r.sandbox);
@@ -89,23 +92,31 @@ export async function openLabelStore(paths: Paths, opts: StoreOptions = {}) {
 
   /** Who holds a key, for messages: a sandbox, a process or a tree. */
   async function holderOf(key: string, taken: Holders): Promise<string | undefined> {
-    if (!taken.has(key)) return undefined;
+    if (!taken.has(key) && !registry.isCommitted(key)) return undefined;
     const h = taken.get(key) || (await registry.read(key))?.sandbox || 'another sandbox';
     return /^(process|tree) /.test(h) ? h : `sandbox '${h}'`;
   }
 
-  function pick(r: CategoryRange, taken: Holders): Pair | undefined {
-    const free = (p: Pair) => !taken.has(pairKey(p)) && !reserved.has(pairKey(p));
+  async function pick(r: CategoryRange, taken: Holders): Promise<Pair | undefined> {
+    const freeOf = (committed: (key: string) => boolean) => (p: Pair) => {
+      const key = pairKey(p);
+      return !taken.has(key) && !reserved.has(key) && !committed(key);
+    };
     const total = pairCount(r);
     if (total <= 0) return undefined;
+    // A draw costs a stat of its key in the registry, whatever the number of labels held.
+    const drawFree = freeOf((key) => registry.isCommitted(key));
     for (let i = 0; i < RANDOM_DRAWS; i++) {
       const p = randomPair(r, random);
-      if (free(p)) return p;
+      if (drawFree(p)) return p;
     }
+    // The space is crowded: list the committed labels once and scan from a random start.
+    const committed = new Set(await registry.committedKeys());
+    const scanFree = freeOf((key) => committed.has(key));
     const start = Math.floor(random() * total);
     for (let i = 0; i < total; i++) {
       const p = pairAt(r, (start + i) % total);
-      if (free(p)) return p;
+      if (scanFree(p)) return p;
     }
     return undefined;
   }
@@ -129,7 +140,7 @@ export async function openLabelStore(paths: Paths, opts: StoreOptions = {}) {
         await assertNoLabel(sandbox);
         const r = range();
         const taken = await held();
-        const p = pick(r, taken);
+        const p = await pick(r, taken);
         if (!p) {
           throw new SandboxError(
             `no free MCS label: all ${pairCount(r)} pairs of c${r.min}-c${r.max} are held or reserved; delete a sandbox or widen [labels] categories in ${path.join(paths.configDir, TOOL_CONFIG_NAME)}`,
@@ -142,7 +153,7 @@ export async function openLabelStore(paths: Paths, opts: StoreOptions = {}) {
 
     /** A free label shown by --dry-run; nothing is reserved or written. */
     async peek(): Promise<Label> {
-      const p = pick(range(), await held(false));
+      const p = await pick(range(), await held(false));
       if (!p) throw new SandboxError('no free MCS label');
       return { level: formatLevel(p), pair: p };
     },
