@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { readToolConfig } from '../config/tool-config.js';
 import { nameTaken } from '../create/apply.js';
 import { checkBatch, existingError } from '../create/batch.js';
@@ -12,7 +12,8 @@ import { payloadSize } from '../create/size.js';
 import { validateName } from '../lifecycle/sandboxes.js';
 import { SystemdClient } from '../systemd/client.js';
 import { VERSION } from '../version.js';
-import { pathsOf, toList, type GlobalArgs } from './common.js';
+import { pathsOf, requireLive, setExitCode, toList, type GlobalArgs } from './common.js';
+import { runSandboxJobs } from '../lifecycle/jobs.js';
 import { requireRootUnlessOffline } from './root.js';
 import { withHostErrors } from '../apply/host-error.js';
 import { createAll } from './create-run.js';
@@ -26,6 +27,7 @@ interface Args extends GlobalArgs {
   network: string;
   security?: string;
   dryRun?: boolean;
+  now?: boolean;
 }
 
 export const createCommand: CommandModule<GlobalArgs, Args> = {
@@ -51,8 +53,10 @@ export const createCommand: CommandModule<GlobalArgs, Args> = {
       })
       .option('security', { type: 'string', describe: "'dynamic' (a unique label) or 'static,label=CONTEXT'", requiresArg: true })
       .option('dry-run', { type: 'boolean', describe: 'print the plan and write nothing' })
+      .option('now', { type: 'boolean', describe: 'start the sandboxes once created (like sandbox start)' })
       .example('$0 create -u apache2.service apache1', 'sandbox apache2 (Fedora: -u httpd.service)')
       .example('$0 create -u apache2.service web1 web2 web3', 'three sandboxes, one daemon-reload')
+      .example('$0 create --now -u apache2.service web4', 'create and start it')
       .example('$0 create -u sbxdemo -P extra-data --exclude /var/log/sbxdemo demo1', '')
       .example('$0 create --dry-run -u apache2.service apache1', 'show every path, unit and the label') as never,
   // A full disk or a read-only file system is one line, not a stack (apply/host-error.ts).
@@ -74,6 +78,7 @@ export const createCommand: CommandModule<GlobalArgs, Args> = {
     requireAbsolute('--copy', base.copy);
     requireAbsolute('--exclude', base.exclude);
     const paths = pathsOf(argv);
+    if (argv.now) requireLive(paths, 'create --now');
     if (!argv.dryRun) requireRootUnlessOffline(paths);
     const config = await readToolConfig(paths);
     const client = paths.offline ? undefined : await SystemdClient.connect();
@@ -94,6 +99,11 @@ export const createCommand: CommandModule<GlobalArgs, Args> = {
         return;
       }
       const plans = await createAll(paths, config, reqs, facts, ctx, client);
+      if (argv.now && client) {
+        const reports = await runSandboxJobs(client, 'start', plans.map((p) => p.record), (l) => console.log(l));
+        if (reports.some((r) => !r.ok)) setExitCode(ExitCode.failure);
+        return;
+      }
       const first = plans[0]!;
       const more = plans.length > 1;
       console.log(`Start ${more ? 'them' : 'it'} with: sandbox start ${names.join(' ')}${more ? '' : `   (or: systemctl start ${first.units[0]})`}`);

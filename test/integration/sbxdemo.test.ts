@@ -98,4 +98,11 @@ test('a batch: 4 sandboxes in one call with one daemon-reload, all start, each i
   assert.is((await h.sandbox('delete', '--force', ...names, 'bat5')).exitCode, 0);
 });
 
+test('create --now: created and started in one call', async () => {
+  const r = await h.sandbox('create', '--now', '-u', 'sbxdemo.service', 'now1', 'now2');
+  assert.is(r.exitCode, 0, r.stderr);
+  for (const n of ['now1', 'now2']) assert.is((await h.ok(`systemctl is-active ${unit(n)}`)).trim(), 'active', n);
+  assert.is((await h.sandbox('delete', '--force', 'now1', 'now2')).exitCode, 0);
+});
+
 test.run();
