@@ -1,26 +1,35 @@
 // sandbox create + start against the same work done by hand (cp -a of the
-// same paths, the same unit text, daemon-reload, start), median of 5 each.
+// same paths, the same unit text, daemon-reload, start), median of 5 each,
+// three ways: one sandbox per call (two processes: create, start), the same
+// in one process (create --now), and a batch
+// of BATCH sandboxes in one create and one start call against the same
+// BATCH done by one script with one daemon-reload and one systemctl start.
 //   node dist/bench/create-vs-hand.js
 import { figure, median, SANDBOX, timed, withBenchHost } from './host-bench.js';
 import type { SandboxHost } from '../test/integration/sandbox-host.js';
 
 const RUNS = 5;
+const BATCH = 10;
 
-/** The by-hand script, built from what sandbox itself did for a sandbox `ref`. */
-async function byHandScript(h: SandboxHost, service: string, ref: string, name: string): Promise<string> {
+/** The by-hand script for `names`, built from what sandbox itself did for a sandbox `ref`. */
+async function byHandScript(h: SandboxHost, service: string, ref: string, names: string[]): Promise<string> {
   const prefix = service.replace('.service', '');
   const plan = await h.ok(`${SANDBOX} create --dry-run -u ${service} dryrun`);
   const paths = [...plan.matchAll(/^\s+(?:whole|entry)\s+(\S+)/gm)].map((m) => m[1]!);
-  const tree = `/var/lib/sandbox/${name}`;
-  const copies = paths.map((p) => `mkdir -p ${tree}$(dirname ${p}) && cp -a ${p} ${tree}${p}`).join(' && ');
-  const units = await h.ok(`ls -d /etc/systemd/system/${prefix}@*`);
-  const unitCopies = units
-    .trim()
-    .split('\n')
-    .filter((u) => u.includes(`@${ref}.`))
-    .map((u) => `cp -a ${u} ${u.replace(`@${ref}.`, `@${name}.`)}`)
-    .join(' && ');
-  return `${copies} && ${unitCopies || 'true'} && sed -i 's/${ref}/${name}/g' /etc/systemd/system/${prefix}@${name}.service.d/50-sandbox.conf 2>/dev/null; systemctl daemon-reload && systemctl start ${prefix}@${name}.service`;
+  const units = (await h.ok(`ls -d /etc/systemd/system/${prefix}@*`)).trim().split('\n').filter((u) => u.includes(`@${ref}.`));
+  const one = (name: string) => {
+    const tree = `/var/lib/sandbox/${name}`;
+    const copies = paths.map((p) => `mkdir -p ${tree}$(dirname ${p}) && cp -a ${p} ${tree}${p}`).join(' && ');
+    const unitCopies = units.map((u) => `cp -a ${u} ${u.replace(`@${ref}.`, `@${name}.`)}`).join(' && ');
+    return `${copies} && ${unitCopies || 'true'} && { sed -i 's/${ref}/${name}/g' /etc/systemd/system/${prefix}@${name}.service.d/50-sandbox.conf 2>/dev/null; true; }`;
+  };
+  return `${names.map(one).join(' && ')} && systemctl daemon-reload && systemctl start ${names.map((n) => `${prefix}@${n}.service`).join(' ')}`;
+}
+
+async function cleanHand(h: SandboxHost, prefix: string, names: string[]): Promise<void> {
+  const units = names.map((n) => `${prefix}@${n}.service`).join(' ');
+  const files = names.map((n) => `/var/lib/sandbox/${n} /etc/systemd/system/${prefix}@${n}.service /etc/systemd/system/${prefix}@${n}.service.d`).join(' ');
+  await h.ok(`systemctl stop ${units}; rm -rf ${files}; systemctl daemon-reload`);
 }
 
 async function compare(h: SandboxHost, service: string): Promise<void> {
@@ -28,18 +37,34 @@ async function compare(h: SandboxHost, service: string): Promise<void> {
   const ref = 'ref';
   await h.ok(`${SANDBOX} create -u ${service} ${ref}`);
   const tool: number[] = [];
+  const toolNow: number[] = [];
   const hand: number[] = [];
+  const toolBatch: number[] = [];
+  const handBatch: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     tool.push(await timed(h, `${SANDBOX} create -u ${service} t${i} && ${SANDBOX} start t${i}`));
     await h.ok(`${SANDBOX} delete --force t${i}`);
-    const script = await byHandScript(h, service, ref, `h${i}`);
-    hand.push(await timed(h, script));
-    await h.ok(`systemctl stop ${prefix}@h${i}.service; rm -rf /var/lib/sandbox/h${i} /etc/systemd/system/${prefix}@h${i}.service /etc/systemd/system/${prefix}@h${i}.service.d; systemctl daemon-reload`);
+    toolNow.push(await timed(h, `${SANDBOX} create --now -u ${service} n${i}`));
+    await h.ok(`${SANDBOX} delete --force n${i}`);
+    hand.push(await timed(h, await byHandScript(h, service, ref, [`h${i}`])));
+    await cleanHand(h, prefix, [`h${i}`]);
+
+    const names = Array.from({ length: BATCH }, (_, k) => `tb${i}x${k}`);
+    toolBatch.push(await timed(h, `${SANDBOX} create -u ${service} ${names.join(' ')} && ${SANDBOX} start ${names.join(' ')}`));
+    await h.ok(`${SANDBOX} delete --force ${names.join(' ')}`);
+    const handNames = names.map((n) => `h${n}`);
+    handBatch.push(await timed(h, await byHandScript(h, service, ref, handNames)));
+    await cleanHand(h, prefix, handNames);
   }
   await h.ok(`${SANDBOX} delete --force ${ref}`);
   figure(`create_start.${prefix}.sandbox`, median(tool), 'ms', 'none');
   figure(`create_start.${prefix}.by_hand`, median(hand), 'ms', 'none');
   figure(`create_start.${prefix}.ratio`, median(tool) / median(hand), 'x', '<= 1.2x');
+  figure(`create_start.${prefix}.create_now`, median(toolNow), 'ms', 'none');
+  figure(`create_start.${prefix}.create_now.ratio`, median(toolNow) / median(hand), 'x', '<= 1.2x');
+  figure(`create_start.${prefix}.batch_${BATCH}.sandbox`, median(toolBatch), 'ms', 'none');
+  figure(`create_start.${prefix}.batch_${BATCH}.by_hand`, median(handBatch), 'ms', 'none');
+  figure(`create_start.${prefix}.batch_${BATCH}.ratio`, median(toolBatch) / median(handBatch), 'x', '<= 1.2x');
 }
 
 await withBenchHost('bench-create', async (h) => {

@@ -1,9 +1,11 @@
 // Creates sandboxes 1…N of the fixture service in one host and records each
-// create's time; then `sandbox list` and `sandbox status` at N sandboxes.
+// create's time; then `sandbox list` and `sandbox status` at N sandboxes, and
+// BATCH more sandboxes made by one `sandbox create -u UNIT NAME…` call.
 //   node dist/bench/scale.js [N=1000]
 import { figure, median, SANDBOX, timed, withBenchHost } from './host-bench.js';
 
 const N = Number(process.argv[2] ?? 1000);
+const BATCH = 100;
 
 await withBenchHost('bench-scale', async (h) => {
   const times: number[] = [];
@@ -24,4 +26,9 @@ await withBenchHost('bench-scale', async (h) => {
   }
   figure(`scale.list_at_${N}`, median(list) / 1000, 's', '<= 0.5 s');
   figure(`scale.status_at_${N}`, median(status), 'ms', 'none');
+  // The batch form: BATCH more sandboxes in one call, with one daemon-reload.
+  const names = Array.from({ length: BATCH }, (_, i) => `batch${i + 1}`);
+  const batch = await timed(h, `${SANDBOX} create -u sbxdemo.service ${names.join(' ')}`);
+  figure(`scale.batch_${BATCH}_at_${N}`, batch / 1000, 's', 'none');
+  figure(`scale.batch_${BATCH}_at_${N}.per_sandbox`, batch / BATCH, 'ms', 'none');
 });
