@@ -1,5 +1,6 @@
-// start/stop/restart/reload of sandboxes: one job per unit, waited for, logged
-// to the journal; a failure shows the unit's last journal lines.
+// start/stop/restart/reload of sandboxes: one job per unit, all queued at once
+// (as systemctl start A B C does) and waited for, logged to the journal; a
+// failure shows the unit's last journal lines.
 import { promises as fs } from 'node:fs';
 import type { SandboxRecord } from '../config/record.js';
 import { isGenerated } from '../generate/template.js';
@@ -69,25 +70,38 @@ async function lastLines(unit: string): Promise<string[]> {
   }
 }
 
+/** The first failure, in the order the work was given (not the order it failed in). */
+function throwFirstRejection(settled: PromiseSettledResult<unknown>[]): void {
+  const first = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (first) throw first.reason;
+}
+
 export async function runSandboxJobs(
   client: SystemdClient,
   verb: Verb,
   records: SandboxRecord[],
   print: (line: string) => void,
 ): Promise<JobReport[]> {
+  // Every sandbox is checked before any job is queued: a broken one stops the call before anything changes.
+  throwFirstRejection(await Promise.allSettled(records.map((r) => requireLoadable(client, r))));
+  const jobs = records.flatMap((r) => unitsOf(r).map((unit) => ({ r, unit })));
+  const settled = await Promise.allSettled(jobs.map((j) => client.runJob(DBUS_VERB[verb], j.unit)));
   const reports: JobReport[] = [];
-  for (const r of records) {
-    await requireLoadable(client, r);
-    for (const unit of unitsOf(r)) {
-      const o = await client.runJob(DBUS_VERB[verb], unit);
-      const ok = jobSucceeded(verb, o);
-      const line = describeOutcome(verb, o);
-      print(line);
-      if (!ok) for (const l of await lastLines(unit)) print(`    ${l}`);
-      await logEvent({ name: r.name, unit, label: r.label, action: verb, message: `sandbox ${r.name}: ${line}`, priority: ok ? 6 : 3 });
-      reports.push({ ...o, sandbox: r.name, ok });
-    }
+  const events: Parameters<typeof logEvent>[0][] = [];
+  for (const [i, { r, unit }] of jobs.entries()) {
+    const s = settled[i]!;
+    if (s.status === 'rejected') continue;
+    const o = s.value;
+    const ok = jobSucceeded(verb, o);
+    const line = describeOutcome(verb, o);
+    print(line);
+    if (!ok) for (const l of await lastLines(unit)) print(`    ${l}`);
+    events.push({ name: r.name, unit, label: r.label, action: verb, message: `sandbox ${r.name}: ${line}`, priority: ok ? 6 : 3 });
+    reports.push({ ...o, sandbox: r.name, ok });
   }
+  await Promise.all(events.map(logEvent));
+  // A job systemd refused (no such unit, a D-Bus error): after the others are reported.
+  throwFirstRejection(settled);
   return reports;
 }
 

@@ -54,7 +54,7 @@ export interface ClientOptions {
 
 export class SystemdClient {
   private readonly jobs = new JobTracker();
-  private subscribed = false;
+  private subscription: Promise<void> | undefined;
   private closed = false;
 
   private constructor(
@@ -123,13 +123,16 @@ export class SystemdClient {
   }
 
   /** Subscribe() once per connection so JobRemoved signals are sent to us. */
-  private async subscribe(): Promise<void> {
-    if (this.subscribed) return;
+  /** Once per connection, however many jobs run at once. */
+  private subscribe(): Promise<void> {
+    return (this.subscription ??= this.addJobMatch());
+  }
+
+  private async addJobMatch(): Promise<void> {
     await this.call(DBUS_PATH, 'org.freedesktop.DBus', 'AddMatch', 's', [
       `type='signal',sender='${SYSTEMD_BUS_NAME}',interface='${MANAGER_IFACE}',member='JobRemoved'`,
     ], DBUS_NAME);
     await this.manager('Subscribe');
-    this.subscribed = true;
   }
 
   /** Queue a job for a unit and wait for that job to end. */
