@@ -39,7 +39,8 @@ async function findStale(paths: Paths, registry: Registry, o: Owners): Promise<S
   const recorded = new Set(await listRecordNames(paths));
   const gone = (pid: number) => (o.self && pid === process.pid) || !pidAlive(pid);
   const out: Stale = { reservations: [], dangling: [], temps: [] };
-  for (const key of await registry.keys()) {
+  // Only pending reservations can be stale: held ones are never read (there is one per sandbox).
+  for (const key of await registry.pendingKeys()) {
     const r = await registry.read(key);
     if (!r || r.state !== 'pending' || recorded.has(r.sandbox)) continue;
     if ((o.self && r.pid === process.pid) || !ownerAlive(r)) out.reservations.push([key, r.sandbox]);
