@@ -18,6 +18,7 @@ import { note, pathsOf, toList, type GlobalArgs } from './common.js';
 import { requireRootUnlessOffline } from './root.js';
 import { withHostErrors } from '../apply/host-error.js';
 import { reclaimOwnLabels } from '../delete/stale-labels.js';
+import { policyWarning } from '../create/policy-warning.js';
 
 interface Args extends GlobalArgs {
   name: string;
@@ -131,6 +132,8 @@ export const createCommand: CommandModule<GlobalArgs, Args> = {
       }
       console.log(`Created sandbox ${plan.name} (${plan.units.join(' ')}) with label ${plan.label.level} in ${plan.tree}.`);
       console.log(`Start it with: sandbox start ${plan.name}   (or: systemctl start ${plan.units[0]})`);
+      const warning = await policyWarning(paths, plan.units);
+      if (warning) note(warning);
     } finally {
       client?.close();
     }
