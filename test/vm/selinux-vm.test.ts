@@ -22,6 +22,16 @@ let results: Results;
 let denials: AvcDenial[];
 let doctor: { checks: { name: string; status: string; detail: string }[] };
 
+// Denials that Debian 12's own policy gives at every boot of this VM, from
+// processes that are neither a sandbox, nor systemd starting one, nor the tool.
+const UNRELATED_TO_SANDBOXES = [
+  // agetty asks for CAP_CHECKPOINT_RESTORE, a capability newer than the policy
+  { type: 'getty_t', comm: 'agetty' },
+  // the getty generator probes the serial console the journey's login runs on
+  { type: 'systemd_generator_t', comm: 'systemd-getty-g' },
+];
+const typeOf = (context: string) => context.split(':')[2] ?? '';
+
 // What the journey checks, each of which must report ok.
 const EXPECTED_OK = [
   'enforcing',
@@ -40,6 +50,7 @@ const EXPECTED_OK = [
   'demo-state.demo3',
   'static-level',
   'denied.web1-reads-web2',
+  'denied.web1-lists-web2',
   'allowed.web1-reads-own',
   'allowed.web1-reads-usr-etc',
   'denied.demo1-reads-demo3',
@@ -125,7 +136,7 @@ test('no other AVC denial: the sandboxed services and systemd needed nothing the
     d.tcontext.startsWith('system_u:object_r:container_file_t:') &&
     levels.has(d.scontext.split(':').slice(3).join(':')) &&
     levels.has(d.tcontext.split(':').slice(3).join(':'));
-  const unexpected = denials.filter((d) => !isMcsProbe(d));
+  const unexpected = denials.filter((d) => !isMcsProbe(d) && !UNRELATED_TO_SANDBOXES.some((u) => u.comm === d.comm && typeOf(d.scontext) === u.type));
   assert.equal(unexpected.map((d) => d.line), []);
 });
 

@@ -27,12 +27,16 @@ mainpid() { systemctl show -p MainPID --value "$1"; }
 field() { sed -n "s/^$2=//p" "/etc/sandbox/$1.sandbox"; }
 
 # A process in a sandbox's context, started by systemd as the sandbox's own
-# service is (init_t → the container type), with DIR bound at /probe: it runs
-# CMD and the unit's exit status and output say what the kernel allowed.
+# service is (init_t → the container type), with PATH bound over /etc/hostname
+# (a file) or /mnt (a directory) in its mount namespace (paths every host has;
+# binding over them changes nothing outside): it runs CMD, and the unit's exit status and output say what
+# the kernel allowed. A file is bound, not its directory: the container policy
+# does not audit a denied search of a directory, and the test wants the AVC.
 probe() {
-	local name=$1 context=$2 dir=$3 cmd=$4 unit=probe-$1.service
+	local name=$1 context=$2 path=$3 cmd=$4 unit=probe-$1.service target=/etc/hostname
+	if [ -d "$path" ]; then target=/mnt; fi
 	systemd-run --quiet --unit="$unit" -p Type=oneshot -p SELinuxContext="$context" \
-		${dir:+-p BindReadOnlyPaths="$dir":/probe} /bin/sh -c "$cmd" >/dev/null 2>&1
+		${path:+-p BindReadOnlyPaths="$path":$target} /bin/sh -c "$cmd" >/dev/null 2>&1
 	journalctl --sync
 	PROBE_STATUS=$(systemctl show -p ExecMainStatus --value "$unit")
 	PROBE_OUTPUT=$(journalctl -u "$unit" -o cat --no-pager | grep -v -e '^Starting' -e '^Finished' -e 'Deactivated' -e 'Failed with' -e '^Failed to start')
@@ -84,13 +88,15 @@ check static-level test "$(field demo3 label)" = s0:c700,c701
 # MCS: A's context against B's tree is denied; against its own tree, /usr and /etc it is not.
 web1=$(field web1 processContext)
 demo1=$(field demo1 processContext)
-probe web1-reads-web2 "$web1" /var/lib/sandbox/web2/etc/apache2 'cat /probe/apache2.conf >/dev/null'
+probe web1-reads-web2 "$web1" /var/lib/sandbox/web2/etc/apache2/apache2.conf 'cat /etc/hostname >/dev/null'
 check denied.web1-reads-web2 test "$PROBE_STATUS" = 1 -a -n "$(printf '%s' "$PROBE_OUTPUT" | grep 'Permission denied')"
-probe web1-reads-own "$web1" /var/lib/sandbox/web1/etc/apache2 'cat /probe/apache2.conf >/dev/null'
+probe web1-lists-web2 "$web1" /var/lib/sandbox/web2/etc/apache2 'ls /mnt >/dev/null'
+check denied.web1-lists-web2 test "$PROBE_STATUS" = 2 -a -n "$(printf '%s' "$PROBE_OUTPUT" | grep 'Permission denied')"
+probe web1-reads-own "$web1" /var/lib/sandbox/web1/etc/apache2/apache2.conf 'cat /etc/hostname >/dev/null && ls /etc/apache2 >/dev/null'
 check allowed.web1-reads-own test "$PROBE_STATUS" = 0
 probe web1-reads-usr "$web1" '' 'cat /usr/share/apache2/default-site/index.html /etc/os-release >/dev/null'
 check allowed.web1-reads-usr-etc test "$PROBE_STATUS" = 0
-probe demo1-reads-demo3 "$demo1" /var/lib/sandbox/demo3/var/lib/sbxdemo 'cat /probe/seed >/dev/null'
+probe demo1-reads-demo3 "$demo1" /var/lib/sandbox/demo3/var/lib/sbxdemo/seed 'cat /etc/hostname >/dev/null'
 check denied.demo1-reads-demo3 test "$PROBE_STATUS" = 1 -a -n "$(printf '%s' "$PROBE_OUTPUT" | grep 'Permission denied')"
 
 # Reload propagation and the rest of the lifecycle under enforcing.
