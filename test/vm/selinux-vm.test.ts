@@ -20,7 +20,9 @@ const project = findProjectDir();
 const work = path.join(project, 'build/vm-test');
 let results: Results;
 let denials: AvcDenial[];
-let doctor: { checks: { name: string; status: string; detail: string }[] };
+type DoctorReport = { checks: { name: string; status: string; detail: string }[] };
+let doctor: DoctorReport;
+let doctorNoTypes: DoctorReport;
 
 // Denials that Debian 12's own policy gives at every boot of this VM, from
 // processes that are neither a sandbox, nor systemd starting one, nor the tool.
@@ -36,6 +38,7 @@ const typeOf = (context: string) => context.split(':')[2] ?? '';
 const EXPECTED_OK = [
   'enforcing',
   'bad.nothing-written',
+  'notypes.nothing-written',
   'create.web2',
   'create.demo1',
   'create.demo2',
@@ -73,7 +76,9 @@ test.before(async () => {
   const read = async (p: string) => (await readFromImage(vm, p)) ?? '';
   results = parseResults(await read('/root/vmtest/out/results'));
   denials = parseAvcDenials(await read('/root/vmtest/out/audit.log'));
-  doctor = JSON.parse((await read('/root/vmtest/out/doctor.json')) || '{"checks":[]}') as typeof doctor;
+  const report = async (p: string) => JSON.parse((await read(p)) || '{"checks":[]}') as DoctorReport;
+  doctor = await report('/root/vmtest/out/doctor.json');
+  doctorNoTypes = await report('/root/vmtest/out/doctor-no-types.json');
   // The image is 4 GiB: keep what was read out of it, not the image.
   await fs.rm(vm.image, { force: true });
 });
@@ -91,11 +96,22 @@ test('every step of the journey passed under enforcing', () => {
 
 test('doctor: the policy module is installed and the container types are in the loaded policy', () => {
   const check = (name: string) => doctor.checks.find((c) => c.name === name);
+  assert.is(results.data.get('doctor.exit'), '0', JSON.stringify(doctor.checks.filter((c) => c.status !== 'ok')));
   assert.is(check('selinux')?.status, 'ok', JSON.stringify(check('selinux')));
   assert.is(check('policy module')?.status, 'ok', JSON.stringify(check('policy module')));
   assert.match(check('policy module')?.detail ?? '', /sandbox is installed in \/var\/lib\/selinux\/default/);
   assert.is(check('policy types')?.status, 'ok', JSON.stringify(check('policy types')));
   assert.match(check('policy types')?.detail ?? '', /container_t, container_file_t, container_ro_file_t/);
+});
+
+test('a policy without the container types: doctor fails saying how to get them, create refuses (exit 5) and writes nothing', () => {
+  const types = doctorNoTypes.checks.find((c) => c.name === 'policy types');
+  assert.is(types?.status, 'fail', JSON.stringify(types));
+  assert.match(types?.detail ?? '', /^the loaded policy has no nosuch_container_t \(named by \/etc\/selinux\/default\/contexts\/lxc_contexts\)/);
+  assert.match(types?.detail ?? '', /container-selinux.*make -f \/usr\/share\/selinux\/devel\/Makefile container\.pp && semodule -i container\.pp/);
+  assert.is.not(results.data.get('doctor-no-types.exit'), '0');
+  assert.is(results.data.get('notypes.exit'), '5');
+  assert.match(results.data.get('notypes.message') ?? '', /^sandbox: the loaded SELinux policy has no nosuch_container_t, the sandbox process type named by \/etc\/selinux\/default\/contexts\/lxc_contexts: run 'sandbox doctor' for the fix$/);
 });
 
 test('a label whose type the policy lacks is refused with one line, exit 2, before anything is written', () => {

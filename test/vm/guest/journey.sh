@@ -59,6 +59,20 @@ data bad.exit $?
 data bad.message "$(printf '%s' "$bad" | head -n 1)"
 check bad.nothing-written test ! -e /var/lib/sandbox/bad -a ! -e /etc/sandbox/bad.sandbox -a ! -e /etc/systemd/system/sbxdemo@.service
 
+# A policy without the container types (Debian's before its container module
+# is built): lxc_contexts names a process type the loaded policy lacks. doctor
+# fails with the fix; create refuses before writing anything (exit 5).
+lxc=/etc/selinux/default/contexts/lxc_contexts
+cp -a "$lxc" "$lxc.orig"
+sed -i 's/container_t/nosuch_container_t/' "$lxc"
+sandbox doctor --json >"$OUT/doctor-no-types.json" 2>&1
+data doctor-no-types.exit $?
+notypes=$(sandbox create -u sbxdemo.service notypes 2>&1)
+data notypes.exit $?
+data notypes.message "$(printf '%s' "$notypes" | head -n 1)"
+check notypes.nothing-written test ! -e /var/lib/sandbox/notypes -a ! -e /etc/sandbox/notypes.sandbox
+mv "$lxc.orig" "$lxc"
+
 sandbox create -u apache2.service web1 >"$OUT/create.out" 2>"$OUT/create.err"
 data create.web1.exit $?
 data create.web1.stderr "$(tr '\n' ' ' <"$OUT/create.err")"
