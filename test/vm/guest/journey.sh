@@ -113,6 +113,14 @@ check allowed.web1-reads-usr-etc test "$PROBE_STATUS" = 0
 probe demo1-reads-demo3 "$demo1" /var/lib/sandbox/demo3/var/lib/sbxdemo/seed 'cat /etc/hostname >/dev/null'
 check denied.demo1-reads-demo3 test "$PROBE_STATUS" = 1 -a -n "$(printf '%s' "$PROBE_OUTPUT" | grep 'Permission denied')"
 
+# A sandboxed process logs to the journal three ways: stdout/stderr (the
+# stream systemd connected), syslog(3) (/dev/log) and the native protocol.
+probe web1-logs "$web1" '' 'echo via-stdout; logger -t sbxprobe via-syslog; echo via-native | systemd-cat -t sbxprobe'
+check journal.stdout test -n "$(printf '%s' "$PROBE_OUTPUT" | grep via-stdout)"
+check journal.syslog sh -c 'journalctl -t sbxprobe -o cat --no-pager | grep -qx via-syslog'
+check journal.native sh -c 'journalctl -t sbxprobe -o cat --no-pager | grep -qx via-native'
+check logs sh -c 'sandbox logs web1 -n 20 | grep -q apache2@web1'
+
 # Reload propagation and the rest of the lifecycle under enforcing.
 check reload systemctl reload apache2.service
 sleep 3
