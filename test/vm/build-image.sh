@@ -38,8 +38,14 @@ if [[ -n $cached && -f $cached ]]; then
 	tar --xattrs --xattrs-include='*' -C "$root" -xf "$cached"
 else
 	step "debootstrap bookworm ($mirror)"
-	debootstrap --variant=minbase --include="$packages" bookworm "$root" "$mirror" >"$out/debootstrap.log" 2>&1 ||
-		{ tail -n 30 "$out/debootstrap.log" >&2; exit 1; }
+	# A second try: a mirror's hiccup should not fail the test.
+	for try in 1 2; do
+		if debootstrap --variant=minbase --include="$packages" bookworm "$root" "$mirror" >"$out/debootstrap.log" 2>&1; then break; fi
+		tail -n 30 "$out/debootstrap.log" >&2
+		[[ $try == 2 ]] && exit 1
+		step "debootstrap failed; trying again"
+		rm -rf "$root"
+	done
 	if [[ -n $cached ]]; then
 		mkdir -p "$VM_CACHE"
 		tar --xattrs --xattrs-include='*' -C "$root" -cf "$cached.part" . && mv "$cached.part" "$cached"
