@@ -10,6 +10,7 @@ packages=(
   rpm attr util-linux procps iproute2 curl dbus systemd-container   # the tool at run time, and the test host
   apache2                                                          # the real service of the tests and the demo
   rpmlint man-db groff-base hyperfine                              # packaging checks, man page, benchmarks
+  debootstrap qemu-system-x86 e2fsprogs zstd                       # the SELinux VM test (test/vm)
 )
 missing=()
 for p in "${packages[@]}"; do

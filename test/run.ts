@@ -1,8 +1,9 @@
 // Runs every uvu test file in its own process (a crash in one file cannot hide
 // the others), streams their output, and ends with the line CI counts:
 // "N passed, N failed".
-//   node dist/test/run.js            unit + integration (integration needs root)
+//   node dist/test/run.js            unit + integration + vm (those two need root)
 //   node dist/test/run.js --unit     unit tests only
+//   node dist/test/run.js --no-vm    all but the SELinux VM test (test/vm: minutes)
 //   node dist/test/run.js FILTER     only files whose path contains FILTER
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -24,7 +25,7 @@ function findTests(dir: string): string[] {
   return out;
 }
 
-const suites = unitOnly ? ['unit'] : ['unit', 'integration'];
+const suites = unitOnly ? ['unit'] : args.includes('--no-vm') ? ['unit', 'integration'] : ['unit', 'integration', 'vm'];
 let files = suites.flatMap((s) => findTests(path.join(here, s)));
 if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
 

@@ -12,11 +12,12 @@ import { payloadSize } from '../create/size.js';
 import { validateName } from '../lifecycle/sandboxes.js';
 import { SystemdClient } from '../systemd/client.js';
 import { VERSION } from '../version.js';
-import { pathsOf, requireLive, setExitCode, toList, type GlobalArgs } from './common.js';
+import { note, pathsOf, requireLive, setExitCode, toList, type GlobalArgs } from './common.js';
 import { runSandboxJobs } from '../lifecycle/jobs.js';
 import { requireRootUnlessOffline } from './root.js';
 import { withHostErrors } from '../apply/host-error.js';
 import { createAll } from './create-run.js';
+import { policyWarning } from '../create/policy-warning.js';
 
 interface Args extends GlobalArgs {
   names: string[];
@@ -99,6 +100,9 @@ export const createCommand: CommandModule<GlobalArgs, Args> = {
         return;
       }
       const plans = await createAll(paths, config, reqs, facts, ctx, client);
+      // Each sandbox is whole and kept; the warning says it cannot start yet (SELinux without the policy module).
+      const warning = await policyWarning(paths, plans.flatMap((p) => p.units));
+      if (warning) note(warning);
       if (argv.now && client) {
         const reports = await runSandboxJobs(client, 'start', plans.map((p) => p.record), (l) => console.log(l));
         if (reports.some((r) => !r.ok)) setExitCode(ExitCode.failure);

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { fail, formatChecks, warn, type Check } from '../doctor/check.js';
 import { checkLabelSpace, checkPackageManagers } from '../doctor/more-checks.js';
 import { checkContexts, checkDir, checkRoot, checkSelinux, checkSystemd } from '../doctor/checks.js';
+import { checkPolicyModule, checkPolicyTypes } from '../doctor/policy-checks.js';
 import { consistencyChecks, findInconsistencies } from '../doctor/consistency.js';
 import type { Finding } from '../doctor/known.js';
 import { printJson } from '../output/json.js';
@@ -70,6 +71,8 @@ export const doctorCommand: CommandModule<GlobalArgs, Args> = {
       await checkSystemd(paths),
       await checkSelinux(paths),
       await checkContexts(paths),
+      await checkPolicyTypes(paths),
+      await checkPolicyModule(paths),
       await checkPackageManagers(paths),
       await checkLabelSpace(paths),
       await checkDir('state directory', paths.stateDir),

@@ -2,7 +2,9 @@
 // the contexts built from it, and how to commit or release it.
 import type { Paths } from '../paths.js';
 import type { ToolConfig } from '../config/tool-config.js';
-import { containerContexts, withLevel } from '../selinux/contexts.js';
+import { UnavailableError, UsageError } from '../errors.js';
+import { containerContexts, typeOf, withLevel, type ContainerContexts } from '../selinux/contexts.js';
+import { contextValid } from '../selinux/policy.js';
 import { openLabelStore } from '../labels/store.js';
 import type { CreateRequest } from './request.js';
 import type { PlannedLabel } from './plan.js';
@@ -19,9 +21,27 @@ export async function openLabels(paths: Paths, config?: ToolConfig) {
   return openLabelStore(paths, config ? { config } : {});
 }
 
+/**
+ * With SELinux on, the contexts the sandbox will get must exist in the loaded
+ * policy: checked before a label is reserved or a file written, since
+ * labelling the tree or starting the unit would fail halfway otherwise.
+ */
+async function assertContextsInPolicy(paths: Paths, contexts: ContainerContexts, req: CreateRequest): Promise<void> {
+  const staticContext = req.security.kind === 'static' && req.security.label.split(':').length >= 4 ? req.security.label : undefined;
+  if (staticContext && (await contextValid(paths, staticContext)) === false) {
+    throw new UsageError(`label ${staticContext} is not valid in the loaded SELinux policy (its user, role, type or level is unknown to it)`);
+  }
+  for (const [what, context] of [['process', contexts.process], ['file', contexts.file]] as const) {
+    if ((await contextValid(paths, withLevel(context, 's0'))) === false) {
+      throw new UnavailableError(`the loaded SELinux policy has no ${typeOf(context)}, the sandbox ${what} type named by ${contexts.source}: run 'sandbox doctor' for the fix`);
+    }
+  }
+}
+
 /** Reserve the sandbox's label (dynamic or static); a dry run reserves nothing. */
 export async function labelFor(paths: Paths, config: ToolConfig, req: CreateRequest, opts: { dryRun: boolean }): Promise<LabelChoice> {
   const contexts = await containerContexts(paths);
+  await assertContextsInPolicy(paths, contexts, req);
   const store = await openLabels(paths, config);
   const nothing = async () => {};
   let level: string;

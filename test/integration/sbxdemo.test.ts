@@ -6,7 +6,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildFixtureRpm } from '../fixtures/rpm/build.js';
-import { bootSandboxHost, type SandboxHost } from './sandbox-host.js';
+import { CLI, bootSandboxHost, type SandboxHost } from './sandbox-host.js';
 
 let h: SandboxHost;
 let work: string;
@@ -60,6 +60,26 @@ test('isolation from inside: /usr read-only, private /tmp, only lo, no sandbox t
   assert.is((await inside('cat /etc/sbxdemo/sbxdemo.conf')).stdout, await h.ok('cat /var/lib/sandbox/demo1/etc/sbxdemo/sbxdemo.conf'));
   const ctx = /processContext=(.*)/.exec(await h.ok('cat /etc/sandbox/demo1.sandbox'))![1]!;
   assert.is((await h.ok(`systemctl show -p SELinuxContext --value ${unit('demo1')}`)).trim(), ctx);
+});
+
+test('systemd-analyze verify finds nothing wrong with the generated template, drop-in and target', async () => {
+  const r = await h.exec(['systemd-analyze', 'verify', '--man=no', '/etc/systemd/system/sbxdemo@demo1.service', '/etc/systemd/system/sbxdemo-sandboxes.target']);
+  assert.is(r.exitCode, 0, r.stdout + r.stderr);
+  // Warnings go to stderr with exit 0: none may name a file the tool wrote.
+  // (--man=no: the man page of Documentation= comes with the RPM, not installed here.)
+  assert.not.match(r.stderr, /sbxdemo@|sandboxes\.target|50-sandbox\.conf/, r.stderr);
+});
+
+test('logs -f keeps printing: a reload after it started shows up, then it ends on SIGTERM', async () => {
+  const out = await h.ok(
+    `node ${CLI} logs -f -n 0 demo1 > /tmp/follow.out 2>&1 & pid=$!; ` +
+      // journalctl may not be reading yet when the first reload is logged: reload until one shows up.
+      `for i in $(seq 30); do systemctl reload ${unit('demo1')}; sleep 0.3; grep -q Reloaded /tmp/follow.out && break; done; ` +
+      'kill -TERM $pid; wait $pid; echo "exit=$?"; cat /tmp/follow.out',
+  );
+  assert.match(out, /Reloaded.*sbxdemo@demo1\.service|sbxdemo@demo1\.service.*Reloaded/, out);
+  assert.not.match(out, /Started/, 'with -n 0 only new entries are printed');
+  assert.match(out, /^exit=(0|143)$/m);
 });
 
 test('delete both: the generated template goes with the last one', async () => {

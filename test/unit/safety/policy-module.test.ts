@@ -1,0 +1,115 @@
+// The SELinux policy module as the tool sees it from the files a host has:
+// the policy store (/var/lib/selinux/POLICY/active/modules) and selinuxfs's
+// enforce flag. On an enforcing host without the module, create still makes a
+// whole sandbox but says it will not start, and doctor fails with the fix;
+// with the module, neither complains. (That the module works is the VM test's.)
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { makePaths } from '../../../src/paths.js';
+import { contextValid, policyModuleState } from '../../../src/selinux/policy.js';
+import { buildFixtureRoot, copyRoot, makeTmp, sandbox } from './fixture-root.js';
+
+const work = await makeTmp('policy');
+const fixture = await buildFixtureRoot(work);
+let n = 0;
+
+interface Host {
+  selinux?: 'enforcing' | 'permissive';
+  /** the priority directories holding the module; 'disabled' marks it disabled */
+  module?: string[];
+  store?: boolean;
+}
+
+async function host(h: Host): Promise<string> {
+  const root = await copyRoot(fixture, path.join(work, `root${++n}`));
+  const put = async (p: string, text: string) => {
+    await fs.mkdir(path.dirname(path.join(root, p)), { recursive: true });
+    await fs.writeFile(path.join(root, p), text);
+  };
+  await put('etc/selinux/config', 'SELINUX=enforcing\nSELINUXTYPE=targeted\n');
+  if (h.selinux) {
+    await put('sys/fs/selinux/enforce', h.selinux === 'enforcing' ? '1' : '0');
+    // the tool's own context bounds the categories it hands out
+    await put('proc/self/attr/current', 'unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023\0');
+  }
+  if (h.store !== false) await fs.mkdir(path.join(root, 'var/lib/selinux/targeted/active/modules/100/base'), { recursive: true });
+  for (const p of h.module ?? []) await fs.mkdir(path.join(root, 'var/lib/selinux/targeted/active/modules', p, 'sandbox'), { recursive: true });
+  return root;
+}
+
+interface DoctorCheck {
+  name: string;
+  status: string;
+  detail: string;
+}
+async function doctorCheck(root: string, name: string): Promise<DoctorCheck> {
+  const r = await sandbox(root, ['doctor', '--json']);
+  const check = (JSON.parse(r.stdout) as { checks: DoctorCheck[] }).checks.find((c) => c.name === name);
+  assert.ok(check, `doctor has no '${name}' check:\n${r.stdout}`);
+  return check!;
+}
+
+test('module state is read from the policy store: installed at its priority, disabled, missing, no store', async () => {
+  const state = async (h: Host) => policyModuleState(makePaths(await host(h)));
+  assert.equal(await state({ module: ['400'] }), { store: '/var/lib/selinux/targeted', installed: true, disabled: false, priority: 400 });
+  assert.equal(await state({ module: ['100', '400'] }), { store: '/var/lib/selinux/targeted', installed: true, disabled: false, priority: 400 });
+  assert.equal((await state({ module: ['400', 'disabled'] })).disabled, true);
+  assert.equal(await state({}), { store: '/var/lib/selinux/targeted', installed: false, disabled: false });
+  assert.is((await state({ store: false })).installed, undefined);
+});
+
+test('without selinuxfs no context can be checked: contextValid says so instead of guessing', async () => {
+  assert.is(await contextValid(makePaths(await host({})), 'system_u:system_r:container_t:s0'), undefined);
+});
+
+test('enforcing, module missing: create makes the sandbox and warns it will not start; doctor fails with the fix', async () => {
+  const root = await host({ selinux: 'enforcing' });
+  const r = await sandbox(root, ['create', '-u', 'sbxdemo.service', 'demo1']);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^warning: the SELinux policy module sandbox is not installed: sbxdemo@demo1\.service will not start until it is; install it: semodule -i \/usr\/share\/selinux\/packages\/sandbox\.cil$/m);
+  await fs.access(path.join(root, 'etc/sandbox/demo1.sandbox'));
+  const c = await doctorCheck(root, 'policy module');
+  assert.is(c.status, 'fail');
+  assert.match(c.detail, /not installed in \/var\/lib\/selinux\/targeted: install it: semodule -i \/usr\/share\/selinux\/packages\/sandbox\.cil/);
+  const d = await sandbox(root, ['doctor']);
+  assert.is.not(d.code, 0);
+  assert.match(d.stdout, /^FAIL\s+policy module\s+/m);
+});
+
+test('permissive, module disabled: the warning says so and how to enable it', async () => {
+  const root = await host({ selinux: 'permissive', module: ['400', 'disabled'] });
+  const r = await sandbox(root, ['create', '-u', 'sbxdemo.service', 'demo1']);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stderr, /sbxdemo@demo1\.service will start only while SELinux is permissive until it is; enable it: semodule -e sandbox/);
+  assert.is((await doctorCheck(root, 'policy module')).status, 'fail');
+});
+
+test('module installed: no warning, doctor ok; SELinux off: no warning, doctor only warns', async () => {
+  const installed = await host({ selinux: 'enforcing', module: ['400'] });
+  const r = await sandbox(installed, ['create', '-u', 'sbxdemo.service', 'demo1']);
+  assert.is(r.code, 0, r.stderr);
+  assert.not.match(r.stderr, /warning/);
+  assert.equal(await doctorCheck(installed, 'policy module'), {
+    name: 'policy module',
+    status: 'ok',
+    detail: 'sandbox is installed in /var/lib/selinux/targeted (priority 400)',
+    data: { mode: 'enforcing', store: '/var/lib/selinux/targeted', installed: true, disabled: false, priority: 400 },
+  } as DoctorCheck);
+
+  const off = await host({});
+  const o = await sandbox(off, ['create', '-u', 'sbxdemo.service', 'demo1']);
+  assert.is(o.code, 0, o.stderr);
+  assert.not.match(o.stderr, /warning/);
+  assert.is((await doctorCheck(off, 'policy module')).status, 'warn');
+  const types = await doctorCheck(off, 'policy types');
+  assert.is(types.status, 'warn');
+  assert.match(types.detail, /not checked: SELinux is disabled/);
+});
+
+test.after(async () => {
+  await fs.rm(work, { recursive: true, force: true });
+});
+
+test.run();
