@@ -118,6 +118,17 @@ test('a batch: 4 sandboxes in one call with one daemon-reload, all start, each i
   assert.is((await h.sandbox('delete', '--force', ...names, 'bat5')).exitCode, 0);
 });
 
+test('start of several: a sandbox whose unit is gone stops the call before any job is queued', async () => {
+  assert.is((await h.sandbox('create', '-u', 'sbxdemo.service', 'pa', 'pb')).exitCode, 0);
+  await h.ok("sed -i 's/^units=.*/units=sbxgone.service/' /etc/sandbox/pb.sandbox");
+  const r = await h.sandbox('start', 'pa', 'pb');
+  assert.is(r.exitCode, 1, r.stderr);
+  assert.match(r.stderr, /sandbox 'pb': the unit file of sbxgone@pb.service is missing/);
+  assert.is((await h.exec(['systemctl', 'is-active', unit('pa')])).stdout.trim(), 'inactive');
+  await h.ok("sed -i 's/^units=.*/units=sbxdemo.service/' /etc/sandbox/pb.sandbox");
+  assert.is((await h.sandbox('delete', '--force', 'pa', 'pb')).exitCode, 0);
+});
+
 test('create --now: created and started in one call', async () => {
   const r = await h.sandbox('create', '--now', '-u', 'sbxdemo.service', 'now1', 'now2');
   assert.is(r.exitCode, 0, r.stderr);
