@@ -3,7 +3,7 @@
 // stdin is /dev/null unless input is given: a child never reads ours, and bash
 // (built with SSH_SOURCE_BASHRC on Debian) sources ~/.bashrc when its stdin is
 // a socket, which is what a Node pipe is (rpm's own macros run bash).
-import { spawn } from 'node:child_process';
+import { execa } from 'execa';
 import { UnavailableError } from './errors.js';
 
 export interface RunResult {
@@ -20,27 +20,18 @@ export interface RunOptions {
   cwd?: string;
 }
 
-export function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      env: options.env ? { ...process.env, ...options.env } : process.env,
-      cwd: options.cwd,
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout!.on('data', (d: Buffer) => out.push(d));
-    child.stderr!.on('data', (d: Buffer) => err.push(d));
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      reject(e.code === 'ENOENT' ? new UnavailableError(`${file} is not installed (needed to run '${file} ${args.join(' ')}')`) : e);
-    });
-    child.on('close', (code) => resolve({ stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), exitCode: code ?? 1 }));
-    if (options.input !== undefined) {
-      // A child that exits without reading its input must not crash us with EPIPE.
-      child.stdin!.on('error', () => undefined);
-      child.stdin!.end(options.input);
-    }
+export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const r = await execa(file, args, {
+    reject: false,
+    stripFinalNewline: false,
+    ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.cwd ? { cwd: options.cwd } : {}),
   });
+  if (r.failed && r.exitCode === undefined && (r as { code?: string }).code === 'ENOENT') {
+    throw new UnavailableError(`${file} is not installed (needed to run '${file} ${args.join(' ')}')`);
+  }
+  return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), exitCode: r.exitCode ?? 1 };
 }
 
 /** Is a program on PATH? */

@@ -1,5 +1,5 @@
 // Reads the journal with journalctl -o json and renders entries like `journalctl -o short`.
-import { spawn } from 'node:child_process';
+import { execa } from 'execa';
 import { run } from '../exec.js';
 
 export interface JournalEntry {
@@ -54,7 +54,7 @@ export async function readJournal(matches: string[], lines: number): Promise<Jou
 
 /** Follow the journal until the process is interrupted. */
 export async function followJournal(matches: string[], lines: number, print: (s: string) => void): Promise<void> {
-  const child = spawn('journalctl', ['-o', 'json', '--no-pager', '-f', '-n', String(lines), ...matches], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = execa('journalctl', ['-o', 'json', '--no-pager', '-f', '-n', String(lines), ...matches], { stdin: 'ignore', stderr: 'ignore', buffer: false, reject: false });
   let rest = '';
   child.stdout?.on('data', (d: Buffer) => {
     const parts = (rest + d.toString()).split('\n');
@@ -67,5 +67,5 @@ export async function followJournal(matches: string[], lines: number, print: (s:
   const stop = () => child.kill('SIGTERM');
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  await new Promise<void>((resolve) => child.on('close', () => resolve()).on('error', () => resolve()));
+  await child;
 }
