@@ -27,7 +27,9 @@ export async function openLabels(paths: Paths, config?: ToolConfig) {
  * labelling the tree or starting the unit would fail halfway otherwise.
  */
 async function assertContextsInPolicy(paths: Paths, contexts: ContainerContexts, req: CreateRequest): Promise<void> {
-  const staticContext = req.security.kind === 'static' && req.security.label.split(':').length >= 4 ? req.security.label : undefined;
+  // A static label is a whole context, or a level for the policy's process type.
+  const staticContext =
+    req.security.kind !== 'static' ? undefined : req.security.label.split(':').length >= 4 ? req.security.label : withLevel(contexts.process, req.security.label);
   if (staticContext && (await contextValid(paths, staticContext)) === false) {
     throw new UsageError(`label ${staticContext} is not valid in the loaded SELinux policy (its user, role, type or level is unknown to it)`);
   }

@@ -1,8 +1,8 @@
 // doctor checks of the loaded SELinux policy: the sandbox module, and the
 // container types the tool writes (from lxc_contexts) existing in the policy.
 import type { Paths } from '../paths.js';
-import { containerContexts, typeOf } from '../selinux/contexts.js';
-import { INSTALL_MODULE_FIX, contextValid, policyModuleState } from '../selinux/policy.js';
+import { containerContexts, typeOf, withLevel } from '../selinux/contexts.js';
+import { POLICY_MODULE, contextValid, moduleVerdict } from '../selinux/policy.js';
 import { selinuxMode } from '../selinux/state.js';
 import { fail, ok, warn, type Check } from './check.js';
 
@@ -18,17 +18,19 @@ export const CONTAINER_TYPES_FIX =
 
 export async function checkPolicyModule(paths: Paths): Promise<Check> {
   const mode = await selinuxMode(paths);
-  const m = await policyModuleState(paths);
-  const data = { mode, store: m.store, installed: m.installed ?? null, disabled: m.disabled, priority: m.priority ?? null };
-  if (m.installed && !m.disabled) return ok(NAME_MODULE, `sandbox is installed in ${m.store} (priority ${m.priority})`, data);
-  const problem =
-    m.installed === undefined
-      ? `no SELinux policy store at ${m.store}`
-      : m.disabled
-        ? `sandbox is disabled in ${m.store}: enable it: semodule -e sandbox`
-        : `sandbox is not installed in ${m.store}: ${INSTALL_MODULE_FIX}`;
-  if (mode === 'disabled') return warn(NAME_MODULE, `${problem} (SELinux is disabled: it matters once SELinux is on)`, data);
-  return fail(NAME_MODULE, `${problem}; until it is, sandboxes cannot start (systemd may not start the container type)`, data);
+  const c = await containerContexts(paths);
+  const v = await moduleVerdict(paths, withLevel(c.process, 's0'));
+  const m = v.state;
+  const data = { mode, store: m.store, installed: m.installed ?? null, disabled: m.disabled, priority: m.priority ?? null, kernelAllows: v.kernel ?? null };
+  const type = typeOf(c.process);
+  if (v.ready) {
+    const how = m.installed ? `${POLICY_MODULE} is installed in ${m.store} (priority ${m.priority})` : `${POLICY_MODULE} is not installed`;
+    return ok(NAME_MODULE, v.kernel ? `the loaded policy lets systemd start ${type}; ${how}` : how, data);
+  }
+  if (v.ready === undefined) return warn(NAME_MODULE, `not checked: ${v.problem}`, data);
+  if (mode === 'disabled') return warn(NAME_MODULE, `${v.problem} (SELinux is disabled: it matters once SELinux is on)`, data);
+  const effect = mode === 'enforcing' ? 'sandboxes cannot start' : 'sandboxes start only while SELinux is permissive';
+  return fail(NAME_MODULE, `${v.problem}; until then ${effect} (systemd may not start ${type})`, data);
 }
 
 export async function checkPolicyTypes(paths: Paths): Promise<Check> {

@@ -1,16 +1,20 @@
 // What the loaded SELinux policy holds, as far as sandboxes care: whether a
-// context is valid in it (asked of the kernel through selinuxfs, as
-// libselinux's security_check_context does) and whether the sandbox policy
-// module is installed in the policy store (/var/lib/selinux/POLICY).
+// context is valid in it and whether it lets systemd start the sandbox type
+// (asked of the kernel through selinuxfs, as libselinux's
+// security_check_context and security_compute_av do), and whether the
+// sandbox policy module is in the policy store (/var/lib/selinux/POLICY).
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Paths } from '../paths.js';
 import { selinuxPolicyName } from './state.js';
 
-/** The module contrib/selinux/sandbox.cil, as the RPM installs it. */
-export const POLICY_MODULE = 'sandbox';
-export const POLICY_MODULE_FILE = '/usr/share/selinux/packages/sandbox.cil';
-export const INSTALL_MODULE_FIX = `install it: semodule -i ${POLICY_MODULE_FILE}`;
+/** The module contrib/selinux/sandbox_units.cil, as the RPM installs it. */
+export const POLICY_MODULE = 'sandbox_units';
+export const POLICY_MODULE_FILE = '/usr/share/selinux/packages/sandbox_units.cil';
+export const INSTALL_MODULE_FIX = `install it: semodule -X 200 -i ${POLICY_MODULE_FILE}`;
+export const ENABLE_MODULE_FIX = `enable it: semodule -e ${POLICY_MODULE}`;
+/** systemd's own context, the one that starts every unit. */
+const INIT_CONTEXT = 'system_u:system_r:init_t:s0';
 
 /**
  * true/false: the loaded policy has/lacks every part of the context (user,
@@ -35,11 +39,42 @@ export async function contextValid(paths: Paths, context: string): Promise<boole
   }
 }
 
+/**
+ * Does the loaded policy let systemd start a process in this context's type
+ * (process transition from init_t)? That is what the module adds. undefined:
+ * no SELinux in the kernel to ask.
+ */
+export async function systemdMayStart(paths: Paths, processContext: string): Promise<boolean | undefined> {
+  const sel = (p: string) => paths.host(path.join('/sys/fs/selinux', p));
+  let classIndex: string;
+  let transitionBit: number;
+  try {
+    classIndex = (await fs.readFile(sel('class/process/index'), 'utf8')).trim();
+    transitionBit = Number((await fs.readFile(sel('class/process/perms/transition'), 'utf8')).trim());
+  } catch {
+    return undefined;
+  }
+  if ((await contextValid(paths, processContext)) === false) return false;
+  const handle = await fs.open(sel('access'), 'r+');
+  try {
+    // A transaction file: write the question, read the answer "allowed decided …" (hex vectors).
+    await handle.write(`${INIT_CONTEXT} ${processContext} ${classIndex}`);
+    const buf = Buffer.alloc(256);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    const allowed = parseInt(buf.subarray(0, bytesRead).toString().split(' ')[0] ?? '0', 16);
+    return (allowed & (1 << (transitionBit - 1))) !== 0;
+  } finally {
+    await handle.close();
+  }
+}
+
 export interface ModuleState {
   /** The policy store looked in, e.g. /var/lib/selinux/targeted */
   store: string;
-  /** undefined: there is no policy store (no SELinux userland). */
+  /** undefined: there is no policy store (no SELinux userland), or it could not be read. */
   installed: boolean | undefined;
+  /** The store exists but only root may read it. */
+  needsRoot?: boolean;
   disabled: boolean;
   /** The priority directory the module is in (semodule -i uses 400). */
   priority?: number;
@@ -52,7 +87,9 @@ export async function policyModuleState(paths: Paths): Promise<ModuleState> {
   let priorities: string[];
   try {
     priorities = (await fs.readdir(modules)).filter((d) => /^\d+$/.test(d));
-  } catch {
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') return { store, installed: undefined, disabled: false, needsRoot: true };
     return { store, installed: undefined, disabled: false };
   }
   const exists = (p: string) => fs.stat(p).then(() => true, () => false);
@@ -60,4 +97,37 @@ export async function policyModuleState(paths: Paths): Promise<ModuleState> {
   for (const p of priorities) if (await exists(path.join(modules, p, POLICY_MODULE))) found.push(Number(p));
   const disabled = await exists(path.join(modules, 'disabled', POLICY_MODULE));
   return { store, installed: found.length > 0, disabled, ...(found.length ? { priority: Math.max(...found) } : {}) };
+}
+
+export interface ModuleVerdict {
+  /** Can systemd start sandboxes as far as the policy goes? undefined: not known (no SELinux, or no root). */
+  ready: boolean | undefined;
+  /** One line: what is wrong and the fix, when ready is not true. */
+  problem?: string;
+  state: ModuleState;
+  /** The kernel's answer, when there is SELinux to ask. */
+  kernel: boolean | undefined;
+}
+
+/** The module as the kernel sees it (when SELinux is on), else as the store has it. */
+export async function moduleVerdict(paths: Paths, processContext: string): Promise<ModuleVerdict> {
+  const state = await policyModuleState(paths);
+  const kernel = await systemdMayStart(paths, processContext);
+  const where = `${POLICY_MODULE} in ${state.store}`;
+  const storeProblem = state.needsRoot
+    ? `${state.store} can only be read by root`
+    : state.installed === undefined
+      ? `no SELinux policy store at ${state.store}`
+      : state.disabled
+        ? `${where} is disabled: ${ENABLE_MODULE_FIX}`
+        : !state.installed
+          ? `${where} is not installed: ${INSTALL_MODULE_FIX}`
+          : undefined;
+  if (kernel === true) return { ready: true, state, kernel };
+  if (kernel === false) {
+    const problem = storeProblem ?? `${where} is installed but the loaded policy lacks its rules: rebuild and load it: semodule -B`;
+    return { ready: false, problem, state, kernel };
+  }
+  if (state.needsRoot) return { ready: undefined, problem: storeProblem, state, kernel };
+  return storeProblem ? { ready: false, problem: storeProblem, state, kernel } : { ready: true, state, kernel };
 }

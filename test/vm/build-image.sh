@@ -70,7 +70,7 @@ install -m 0755 "$(command -v node)" "$root/usr/bin/node"
 cp "$rpm_file" "$fixture_file" "$root/root/"
 in_root rpm -i --nodeps "/root/$(basename "$rpm_file")"
 in_root rpm -i --nodeps "/root/$(basename "$fixture_file")"
-in_root semodule -l | grep -qx sandbox || { echo "build-image: the RPM's %post did not load the sandbox module" >&2; exit 1; }
+in_root semodule -l | grep -qx sandbox_units || { echo "build-image: the RPM's %post did not load the sandbox module" >&2; exit 1; }
 
 step "enforcing SELinux, root's login on ttyS0 runs the journey"
 sed -i 's/^SELINUX=.*/SELINUX=enforcing/' "$root/etc/selinux/config"

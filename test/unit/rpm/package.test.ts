@@ -83,7 +83,7 @@ test('rpm -qlp: the tool, its data, man page, completion, config and state dir',
     '/etc/sandbox',
     '/etc/sandbox/sandbox.conf',
     '/var/lib/sandbox',
-    '/usr/share/selinux/packages/sandbox.cil',
+    '/usr/share/selinux/packages/sandbox_units.cil',
   ]) {
     assert.ok(files.includes(f), `${f} not in:\n${files.join('\n')}`);
   }
@@ -115,6 +115,9 @@ test('requires container-selinux where it exists (Fedora, RHEL), not on a distri
   const specRequires = async (...defines: string[]) =>
     (await run('rpmspec', ['-q', '--requires', ...defines.flatMap((d) => ['--define', d]), spec], { env: { HOME: tmp } })).stdout;
   assert.match(await specRequires('fedora 41'), /^container-selinux$/m);
+  // …and before %post loads the module that builds on it
+  const deptypes = await run('rpmspec', ['-q', '--qf', '[%{REQUIRENAME} %{REQUIREFLAGS:deptype}\\n]', '--define', 'fedora 41', spec], { env: { HOME: tmp } });
+  assert.match(deptypes.stdout, /^container-selinux post$/m);
   assert.match(await specRequires('rhel 9'), /^container-selinux$/m);
   assert.not.match(await specRequires(), /container-selinux/);
 });
@@ -123,13 +126,13 @@ test('scriptlets: %post loads the policy module, %postun removes it only on eras
   const scripts = await query('--scripts');
   const post = /postinstall scriptlet[^\n]*\n([\s\S]*?)(?=\n\S+ scriptlet|$)/.exec(scripts)?.[1] ?? '';
   const postun = /postuninstall scriptlet[^\n]*\n([\s\S]*?)(?=\n\S+ scriptlet|$)/.exec(scripts)?.[1] ?? '';
-  assert.match(post, /semodule -i \/usr\/share\/selinux\/packages\/sandbox\.cil/);
+  assert.match(post, /semodule -X 200 -i \/usr\/share\/selinux\/packages\/sandbox_units\.cil/);
   assert.match(postun, /\$1 -eq 0/);
-  assert.match(postun, /semodule -r sandbox/);
+  assert.match(postun, /semodule -X 200 -r sandbox_units/);
   // The module shipped is the one in contrib/.
   assert.is(
-    await fs.readFile(path.join(unpacked, 'usr/share/selinux/packages/sandbox.cil'), 'utf8'),
-    await fs.readFile(path.join(PROJECT_DIR, 'contrib/selinux/sandbox.cil'), 'utf8'),
+    await fs.readFile(path.join(unpacked, 'usr/share/selinux/packages/sandbox_units.cil'), 'utf8'),
+    await fs.readFile(path.join(PROJECT_DIR, 'contrib/selinux/sandbox_units.cil'), 'utf8'),
   );
 });
 

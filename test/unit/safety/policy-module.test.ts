@@ -35,7 +35,7 @@ async function host(h: Host): Promise<string> {
     await put('proc/self/attr/current', 'unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023\0');
   }
   if (h.store !== false) await fs.mkdir(path.join(root, 'var/lib/selinux/targeted/active/modules/100/base'), { recursive: true });
-  for (const p of h.module ?? []) await fs.mkdir(path.join(root, 'var/lib/selinux/targeted/active/modules', p, 'sandbox'), { recursive: true });
+  for (const p of h.module ?? []) await fs.mkdir(path.join(root, 'var/lib/selinux/targeted/active/modules', p, 'sandbox_units'), { recursive: true });
   return root;
 }
 
@@ -60,6 +60,19 @@ test('module state is read from the policy store: installed at its priority, dis
   assert.is((await state({ store: false })).installed, undefined);
 });
 
+test('a store only root may read: doctor does not claim the module is missing', async () => {
+  const root = await host({ selinux: 'enforcing', module: ['200'] });
+  await fs.chmod(path.join(root, 'var/lib/selinux/targeted/active'), 0o700);
+  // nobody may reach the root (mkdtemp makes 0700 directories), not the store
+  await fs.chmod(work, 0o755);
+  await fs.chmod(root, 0o755);
+  const r = await sandbox(root, ['doctor', '--json'], { asNobody: true });
+  assert.ok(r.stdout, r.stderr);
+  const c = (JSON.parse(r.stdout) as { checks: DoctorCheck[] }).checks.find((x) => x.name === 'policy module');
+  assert.is(c?.status, 'warn', JSON.stringify(c));
+  assert.match(c?.detail ?? '', /^not checked: \/var\/lib\/selinux\/targeted can only be read by root$/);
+});
+
 test('without selinuxfs no context can be checked: contextValid says so instead of guessing', async () => {
   assert.is(await contextValid(makePaths(await host({})), 'system_u:system_r:container_t:s0'), undefined);
 });
@@ -68,11 +81,11 @@ test('enforcing, module missing: create makes the sandbox and warns it will not 
   const root = await host({ selinux: 'enforcing' });
   const r = await sandbox(root, ['create', '-u', 'sbxdemo.service', 'demo1']);
   assert.is(r.code, 0, r.stderr);
-  assert.match(r.stderr, /^warning: the SELinux policy module sandbox is not installed: sbxdemo@demo1\.service will not start until it is; install it: semodule -i \/usr\/share\/selinux\/packages\/sandbox\.cil$/m);
+  assert.match(r.stderr, /^warning: sbxdemo@demo1\.service will not start until the SELinux policy module sandbox_units is in place: sandbox_units in \/var\/lib\/selinux\/targeted is not installed: install it: semodule -X 200 -i \/usr\/share\/selinux\/packages\/sandbox_units\.cil$/m);
   await fs.access(path.join(root, 'etc/sandbox/demo1.sandbox'));
   const c = await doctorCheck(root, 'policy module');
   assert.is(c.status, 'fail');
-  assert.match(c.detail, /not installed in \/var\/lib\/selinux\/targeted: install it: semodule -i \/usr\/share\/selinux\/packages\/sandbox\.cil/);
+  assert.match(c.detail, /^sandbox_units in \/var\/lib\/selinux\/targeted is not installed: install it: semodule -X 200 -i \/usr\/share\/selinux\/packages\/sandbox_units\.cil; until then sandboxes cannot start \(systemd may not start \w+\)$/);
   const d = await sandbox(root, ['doctor']);
   assert.is.not(d.code, 0);
   assert.match(d.stdout, /^FAIL\s+policy module\s+/m);
@@ -82,20 +95,22 @@ test('permissive, module disabled: the warning says so and how to enable it', as
   const root = await host({ selinux: 'permissive', module: ['400', 'disabled'] });
   const r = await sandbox(root, ['create', '-u', 'sbxdemo.service', 'demo1']);
   assert.is(r.code, 0, r.stderr);
-  assert.match(r.stderr, /sbxdemo@demo1\.service will start only while SELinux is permissive until it is; enable it: semodule -e sandbox/);
-  assert.is((await doctorCheck(root, 'policy module')).status, 'fail');
+  assert.match(r.stderr, /sbxdemo@demo1\.service will start only while SELinux is permissive until the SELinux policy module sandbox_units is in place: .* is disabled: enable it: semodule -e sandbox_units/);
+  const c = await doctorCheck(root, 'policy module');
+  assert.is(c.status, 'fail');
+  assert.match(c.detail, /until then sandboxes start only while SELinux is permissive/);
 });
 
 test('module installed: no warning, doctor ok; SELinux off: no warning, doctor only warns', async () => {
-  const installed = await host({ selinux: 'enforcing', module: ['400'] });
+  const installed = await host({ selinux: 'enforcing', module: ['200'] });
   const r = await sandbox(installed, ['create', '-u', 'sbxdemo.service', 'demo1']);
   assert.is(r.code, 0, r.stderr);
   assert.not.match(r.stderr, /warning/);
   assert.equal(await doctorCheck(installed, 'policy module'), {
     name: 'policy module',
     status: 'ok',
-    detail: 'sandbox is installed in /var/lib/selinux/targeted (priority 400)',
-    data: { mode: 'enforcing', store: '/var/lib/selinux/targeted', installed: true, disabled: false, priority: 400 },
+    detail: 'sandbox_units is installed in /var/lib/selinux/targeted (priority 200)',
+    data: { mode: 'enforcing', store: '/var/lib/selinux/targeted', installed: true, disabled: false, priority: 200, kernelAllows: null },
   } as DoctorCheck);
 
   const off = await host({});

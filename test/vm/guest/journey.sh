@@ -82,6 +82,14 @@ check create.static sandbox create --security static,label=system_u:system_r:con
 
 echo one >/var/lib/sandbox/web1/var/www/html/index.html
 echo two >/var/lib/sandbox/web2/var/www/html/index.html
+# demo1 logs three ways from inside its own unit (its private /run, its
+# context): stdout/stderr (the stream systemd connected), syslog(3) through
+# /dev/log, and the journal's native protocol; written as an admin would.
+mkdir -p /etc/systemd/system/sbxdemo@demo1.service.d
+printf '%s\n' '[Service]' \
+	"ExecStartPost=/bin/sh -c 'echo via-stdout; logger -t sbxprobe via-syslog; echo via-native | systemd-cat -t sbxprobe'" \
+	>/etc/systemd/system/sbxdemo@demo1.service.d/90-vmtest-logging.conf
+systemctl daemon-reload
 check start sandbox start web1 web2 demo1 demo2 demo3
 for u in apache2@web1 apache2@web2 sbxdemo@demo1 sbxdemo@demo2 sbxdemo@demo3; do
 	check "active.$u" test "$(systemctl is-active "$u.service")" = active
@@ -113,13 +121,14 @@ check allowed.web1-reads-usr-etc test "$PROBE_STATUS" = 0
 probe demo1-reads-demo3 "$demo1" /var/lib/sandbox/demo3/var/lib/sbxdemo/seed 'cat /etc/hostname >/dev/null'
 check denied.demo1-reads-demo3 test "$PROBE_STATUS" = 1 -a -n "$(printf '%s' "$PROBE_OUTPUT" | grep 'Permission denied')"
 
-# A sandboxed process logs to the journal three ways: stdout/stderr (the
-# stream systemd connected), syslog(3) (/dev/log) and the native protocol.
-probe web1-logs "$web1" '' 'echo via-stdout; logger -t sbxprobe via-syslog; echo via-native | systemd-cat -t sbxprobe'
-check journal.stdout test -n "$(printf '%s' "$PROBE_OUTPUT" | grep via-stdout)"
-check journal.syslog sh -c 'journalctl -t sbxprobe -o cat --no-pager | grep -qx via-syslog'
-check journal.native sh -c 'journalctl -t sbxprobe -o cat --no-pager | grep -qx via-native'
-check logs sh -c 'sandbox logs web1 -n 20 | grep -q apache2@web1'
+# What demo1 logged from inside its unit reached the journal, under its unit,
+# and sandbox logs shows it.
+journalctl --sync
+in_unit() { journalctl _SYSTEMD_UNIT=sbxdemo@demo1.service -o cat --no-pager | grep -qx "$1"; }
+check journal.stdout in_unit via-stdout
+check journal.syslog in_unit via-syslog
+check journal.native in_unit via-native
+check logs sh -c 'sandbox logs demo1 -n 50 | grep -q via-syslog'
 
 # Reload propagation and the rest of the lifecycle under enforcing.
 check reload systemctl reload apache2.service
