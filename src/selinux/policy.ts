@@ -76,7 +76,7 @@ export interface ModuleState {
   /** The store exists but only root may read it. */
   needsRoot?: boolean;
   disabled: boolean;
-  /** The priority directory the module is in (semodule -i uses 400). */
+  /** The highest priority directory the module is in (the RPM installs it at 200). */
   priority?: number;
 }
 
