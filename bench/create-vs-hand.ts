@@ -5,7 +5,7 @@
 // of BATCH sandboxes in one create and one start call against the same
 // BATCH done by one script with one daemon-reload and one systemctl start.
 //   node dist/bench/create-vs-hand.js
-import { figure, median, SANDBOX, timed, withBenchHost } from './host-bench.js';
+import { figure, median, must, runBench, SANDBOX, timed, verifyServing, withBenchHost } from './host-bench.js';
 import type { SandboxHost } from '../test/integration/sandbox-host.js';
 
 const RUNS = 5;
@@ -14,14 +14,15 @@ const BATCH = 10;
 /** The by-hand script for `names`, built from what sandbox itself did for a sandbox `ref`. */
 async function byHandScript(h: SandboxHost, service: string, ref: string, names: string[]): Promise<string> {
   const prefix = service.replace('.service', '');
-  const plan = await h.ok(`${SANDBOX} create --dry-run -u ${service} dryrun`);
+  const plan = await must(h, `${SANDBOX} create --dry-run -u ${service} dryrun`);
   const paths = [...plan.matchAll(/^\s+(?:whole|entry)\s+(\S+)/gm)].map((m) => m[1]!);
-  const units = (await h.ok(`ls -d /etc/systemd/system/${prefix}@*`)).trim().split('\n').filter((u) => u.includes(`@${ref}.`));
+  const units = (await must(h, `ls -d /etc/systemd/system/${prefix}@*`)).trim().split('\n').filter((u) => u.includes(`@${ref}.`));
   const one = (name: string) => {
     const tree = `/var/lib/sandbox/${name}`;
     const copies = paths.map((p) => `mkdir -p ${tree}$(dirname ${p}) && cp -a ${p} ${tree}${p}`).join(' && ');
     const unitCopies = units.map((u) => `cp -a ${u} ${u.replace(`@${ref}.`, `@${name}.`)}`).join(' && ');
-    return `${copies} && ${unitCopies || 'true'} && { sed -i 's/${ref}/${name}/g' /etc/systemd/system/${prefix}@${name}.service.d/50-sandbox.conf 2>/dev/null; true; }`;
+    if (!paths.length || !units.length) throw new Error(`the by-hand script for ${service} would copy nothing (${paths.length} paths, ${units.length} units)`);
+    return `${copies} && ${unitCopies} && sed -i 's/${ref}/${name}/g' /etc/systemd/system/${prefix}@${name}.service.d/50-sandbox.conf`;
   };
   return `${names.map(one).join(' && ')} && systemctl daemon-reload && systemctl start ${names.map((n) => `${prefix}@${n}.service`).join(' ')}`;
 }
@@ -29,13 +30,13 @@ async function byHandScript(h: SandboxHost, service: string, ref: string, names:
 async function cleanHand(h: SandboxHost, prefix: string, names: string[]): Promise<void> {
   const units = names.map((n) => `${prefix}@${n}.service`).join(' ');
   const files = names.map((n) => `/var/lib/sandbox/${n} /etc/systemd/system/${prefix}@${n}.service /etc/systemd/system/${prefix}@${n}.service.d`).join(' ');
-  await h.ok(`systemctl stop ${units}; rm -rf ${files}; systemctl daemon-reload`);
+  await must(h, `systemctl stop ${units} && rm -rf ${files} && systemctl daemon-reload`);
 }
 
 async function compare(h: SandboxHost, service: string): Promise<void> {
   const prefix = service.replace('.service', '');
   const ref = 'ref';
-  await h.ok(`${SANDBOX} create -u ${service} ${ref}`);
+  await must(h, `${SANDBOX} create -u ${service} ${ref}`);
   const tool: number[] = [];
   const toolNow: number[] = [];
   const hand: number[] = [];
@@ -43,31 +44,38 @@ async function compare(h: SandboxHost, service: string): Promise<void> {
   const handBatch: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     tool.push(await timed(h, `${SANDBOX} create -u ${service} t${i} && ${SANDBOX} start t${i}`));
-    await h.ok(`${SANDBOX} delete --force t${i}`);
+    await verifyServing(h, service, [`t${i}`]);
+    await must(h, `${SANDBOX} delete --force t${i}`);
     toolNow.push(await timed(h, `${SANDBOX} create --now -u ${service} n${i}`));
-    await h.ok(`${SANDBOX} delete --force n${i}`);
+    await verifyServing(h, service, [`n${i}`]);
+    await must(h, `${SANDBOX} delete --force n${i}`);
     hand.push(await timed(h, await byHandScript(h, service, ref, [`h${i}`])));
+    await verifyServing(h, service, [`h${i}`]);
     await cleanHand(h, prefix, [`h${i}`]);
 
     const names = Array.from({ length: BATCH }, (_, k) => `tb${i}x${k}`);
     toolBatch.push(await timed(h, `${SANDBOX} create -u ${service} ${names.join(' ')} && ${SANDBOX} start ${names.join(' ')}`));
-    await h.ok(`${SANDBOX} delete --force ${names.join(' ')}`);
+    await verifyServing(h, service, names);
+    await must(h, `${SANDBOX} delete --force ${names.join(' ')}`);
     const handNames = names.map((n) => `h${n}`);
     handBatch.push(await timed(h, await byHandScript(h, service, ref, handNames)));
+    await verifyServing(h, service, handNames);
     await cleanHand(h, prefix, handNames);
   }
-  await h.ok(`${SANDBOX} delete --force ${ref}`);
-  figure(`create_start.${prefix}.sandbox`, median(tool), 'ms', 'none');
-  figure(`create_start.${prefix}.by_hand`, median(hand), 'ms', 'none');
-  figure(`create_start.${prefix}.ratio`, median(tool) / median(hand), 'x', '<= 1.2x');
-  figure(`create_start.${prefix}.create_now`, median(toolNow), 'ms', 'none');
-  figure(`create_start.${prefix}.create_now.ratio`, median(toolNow) / median(hand), 'x', '<= 1.2x');
-  figure(`create_start.${prefix}.batch_${BATCH}.sandbox`, median(toolBatch), 'ms', 'none');
-  figure(`create_start.${prefix}.batch_${BATCH}.by_hand`, median(handBatch), 'ms', 'none');
-  figure(`create_start.${prefix}.batch_${BATCH}.ratio`, median(toolBatch) / median(handBatch), 'x', '<= 1.2x');
+  await must(h, `${SANDBOX} delete --force ${ref}`);
+  figure(`create_start.${prefix}.sandbox`, median(tool), 'ms');
+  figure(`create_start.${prefix}.by_hand`, median(hand), 'ms');
+  figure(`create_start.${prefix}.ratio`, median(tool) / median(hand), 'x', { max: 1.2 });
+  figure(`create_start.${prefix}.create_now`, median(toolNow), 'ms');
+  figure(`create_start.${prefix}.create_now.ratio`, median(toolNow) / median(hand), 'x', { max: 1.2 });
+  figure(`create_start.${prefix}.batch_${BATCH}.sandbox`, median(toolBatch), 'ms');
+  figure(`create_start.${prefix}.batch_${BATCH}.by_hand`, median(handBatch), 'ms');
+  figure(`create_start.${prefix}.batch_${BATCH}.ratio`, median(toolBatch) / median(handBatch), 'x', { max: 1.2 });
 }
 
-await withBenchHost('bench-create', async (h) => {
-  await compare(h, 'apache2.service');
-  await compare(h, 'sbxdemo.service');
-});
+await runBench(() =>
+  withBenchHost('bench-create', async (h) => {
+    await compare(h, 'apache2.service');
+    await compare(h, 'sbxdemo.service');
+  }),
+);
