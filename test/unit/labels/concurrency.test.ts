@@ -27,7 +27,7 @@ test('32 processes × 20 allocations at once: 640 labels, all distinct, all in t
   try {
     const runs = Array.from({ length: 32 }, (_, i) => startWorker(p.root, 20, `w${i}`));
     const results = await Promise.all(runs.map((r) => r.done));
-    assert.ok(results.every((r) => r.code === 0));
+    assert.equal(results.map((r) => r.code), Array(32).fill(0));
     const levels = results.flatMap((r) => r.labels.map((l) => l.split(' ')[1]!));
     assert.is(levels.length, 640);
     assert.is(new Set(levels).size, 640, 'a label was handed out twice');
@@ -54,7 +54,12 @@ test('SIGKILL at random moments (40 trials): consistent registry, no label twice
       if (v.signal === 'SIGKILL') killed++;
       const { levels, byName } = await registryState(registryDir(p));
       // every by-name entry points at a reservation naming it
-      for (const [name, key] of byName) if (levels.has(key)) assert.is(levels.get(key), name);
+      // (a killed worker may leave a by-name entry whose reservation it never wrote)
+      for (const [name, key] of byName) {
+        if (levels.has(key)) assert.is(levels.get(key), name);
+        else assert.ok(name.startsWith('v'), `${name} points at ${key}, which no reservation holds`);
+      }
+      assert.is(levels.get(byName.get(`b${trial}-0`)!), `b${trial}-0`, 'the bystander holds its label');
       const handed = [...v.labels, ...b.labels].map((l) => l.split(' ')[1]);
       assert.is(new Set(handed).size, handed.length);
       // free what the trial's sandboxes hold (the victim may have committed a label it died before printing),

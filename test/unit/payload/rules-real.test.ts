@@ -37,6 +37,7 @@ test('apache2: its own dirs whole, its entries in shared dirs, nothing else', as
     // nothing below a whole entry has a line of its own
     assert.not.ok(wholes(p.entries).some((w) => w !== e.path && isInside(w, e.path)), e.path);
   }
+  assert.ok(p.entries.length > 1, 'entries planned');
   assert.ok(p.entries.every((e, i, a) => i === 0 || a[i - 1]!.path < e.path), 'sorted');
   assert.equal(p.excludes, []);
   assert.equal(p.toCreate, []);

@@ -112,11 +112,16 @@ test('requires: Node.js of package.json engines, systemd, util-linux, attr, core
 
 test('requires container-selinux where it exists (Fedora, RHEL), not on a distribution without it', async () => {
   const spec = path.join(PROJECT_DIR, 'build/rpm/SPECS/sandbox.spec');
-  const specRequires = async (...defines: string[]) =>
-    (await run('rpmspec', ['-q', '--requires', ...defines.flatMap((d) => ['--define', d]), spec], { env: { HOME: tmp } })).stdout;
+  const specRequires = async (...defines: string[]) => {
+    const r = await run('rpmspec', ['-q', '--requires', ...defines.flatMap((d) => ['--define', d]), spec], { env: { HOME: tmp } });
+    assert.is(r.exitCode, 0, r.stderr);
+    assert.ok(r.stdout.trim().length > 0, 'rpmspec listed requirements');
+    return r.stdout;
+  };
   assert.match(await specRequires('fedora 41'), /^container-selinux$/m);
   // …and before %post loads the module that builds on it
   const deptypes = await run('rpmspec', ['-q', '--qf', '[%{REQUIRENAME} %{REQUIREFLAGS:deptype}\\n]', '--define', 'fedora 41', spec], { env: { HOME: tmp } });
+  assert.is(deptypes.exitCode, 0, deptypes.stderr);
   assert.match(deptypes.stdout, /^container-selinux post$/m);
   assert.match(await specRequires('rhel 9'), /^container-selinux$/m);
   assert.not.match(await specRequires(), /container-selinux/);

@@ -50,6 +50,7 @@ test('commandSpec records what a builder declares', () => {
   const unit = c.options.find((o) => o.name === 'unit')!;
   assert.equal([unit.aliases, unit.required, unit.takesValue], [['u'], true, true]);
   assert.is(c.options.find((o) => o.name === 'dry-run')?.takesValue, false);
+  assert.ok(c.examples.length > 0, 'create declares examples');
   assert.ok(c.examples.every((e) => e.command.startsWith('sandbox create')));
 });
 

@@ -33,6 +33,8 @@ async function walk(file: string, rel: string, out: Snapshot): Promise<void> {
 /** xattrs of everything under top, without following links; keyed like the listing. */
 async function xattrs(top: string, base: string, out: Snapshot): Promise<void> {
   const r = await run('getfattr', ['-R', '-h', '-d', '-m', '-', '-e', 'hex', '--absolute-names', top]);
+  // a failed read would leave the xattr part of the snapshot empty, and two empty parts equal
+  if (r.exitCode !== 0) throw new Error(`getfattr -R ${top} exited ${r.exitCode}: ${r.stderr.trim()}`);
   let file = '';
   for (const line of r.stdout.split('\n')) {
     if (line.startsWith('# file: ')) file = '/' + path.relative(base, line.slice(8));
