@@ -8,6 +8,8 @@ export const ExitCode = {
   notFound: 3, // a sandbox, unit or package that does not exist
   conflict: 4, // already exists, already held, running when it must not be
   unavailable: 5, // something the tool needs is missing: root, systemd, a package manager
+  interrupted: 130, // SIGINT during create: rolled back (128 + 2, as a shell reports it)
+  terminated: 143, // SIGTERM during create: rolled back (128 + 15)
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 

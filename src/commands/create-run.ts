@@ -14,6 +14,7 @@ import type { Paths } from '../paths.js';
 import { crashPoint } from '../apply/crash-point.js';
 import { note } from './common.js';
 import { hostError } from '../apply/host-error.js';
+import { withInterruptGuard } from '../apply/interrupt.js';
 import { reclaimOwnLabels } from '../delete/stale-labels.js';
 
 /** Reserve the label, plan, and carry the plan out; on failure nothing is left but what reclaimOwnLabels cleans. */
@@ -71,21 +72,9 @@ async function createOne(paths: Paths, config: ToolConfig, req: CreateRequest, f
 
 /** Each name in turn (batch.ts says what a failure leaves); one daemon-reload for all that were created. */
 export async function createAll(paths: Paths, config: ToolConfig, reqs: CreateRequest[], facts: CreateFacts, ctx: PlanContext, client: SystemdClient | undefined): Promise<CreatePlan[]> {
-  const names = reqs.map((r) => r.name);
   const plans: CreatePlan[] = [];
   try {
-    for (const req of reqs) {
-      try {
-        plans.push(await createOne(paths, config, req, facts, ctx));
-      } catch (e) {
-        const err = hostError(e);
-        if (!isSandboxError(err)) {
-          if (plans.length) note(`sandbox: created before the internal error: ${plans.map((p) => p.name).join(' ')}`);
-          throw err;
-        }
-        throw batchError(names, req.name, plans.map((p) => p.name), err);
-      }
-    }
+    await withInterruptGuard(() => createEach(paths, config, reqs, facts, ctx, plans));
   } finally {
     if (client && plans.length) {
       note(`Reloading systemd (${plans.length} new sandbox${plans.length === 1 ? '' : 'es'})`);
@@ -93,4 +82,21 @@ export async function createAll(paths: Paths, config: ToolConfig, reqs: CreateRe
     }
   }
   return plans;
+}
+
+/** Creates each sandbox in turn into plans; the first failure stops the batch (batch.ts). */
+async function createEach(paths: Paths, config: ToolConfig, reqs: CreateRequest[], facts: CreateFacts, ctx: PlanContext, plans: CreatePlan[]): Promise<void> {
+  const names = reqs.map((r) => r.name);
+  for (const req of reqs) {
+    try {
+      plans.push(await createOne(paths, config, req, facts, ctx));
+    } catch (e) {
+      const err = hostError(e);
+      if (!isSandboxError(err)) {
+        if (plans.length) note(`sandbox: created before the internal error: ${plans.map((p) => p.name).join(' ')}`);
+        throw err;
+      }
+      throw batchError(names, req.name, plans.map((p) => p.name), err);
+    }
+  }
 }
