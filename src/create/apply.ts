@@ -68,6 +68,14 @@ export async function assertFree(paths: Paths, plan: CreatePlan): Promise<void> 
     } else {
       await assertReplaceable(file);
     }
+    // An instance file of the sandbox's unit name that we do not write would take
+    // the place of our template for this instance: the service would run unconfined.
+    if (f.role === 'dropin') {
+      const instance = path.join(path.dirname(path.dirname(f.path)), path.basename(path.dirname(f.path)).replace(/\.d$/, ''));
+      if (!plan.files.some((g) => g.path === instance) && (await exists(paths.host(instance)))) {
+        throw new ConflictError(`${paths.host(instance)} already exists and would replace the sandbox's unit, refusing`);
+      }
+    }
   }
 }
 
