@@ -23,6 +23,7 @@ let denials: AvcDenial[];
 type DoctorReport = { checks: { name: string; status: string; detail: string }[] };
 let doctor: DoctorReport;
 let doctorNoTypes: DoctorReport;
+let labels: { level: string; sandbox: string; onDisk: boolean; onProcess: boolean }[];
 
 // Denials that Debian 12's own policy gives at every boot of this VM, from
 // processes that are neither a sandbox, nor systemd starting one, nor the tool.
@@ -99,6 +100,7 @@ test.before(async () => {
   const report = async (p: string) => JSON.parse(await read(p)) as DoctorReport;
   doctor = await report('/root/vmtest/out/doctor.json');
   doctorNoTypes = await report('/root/vmtest/out/doctor-no-types.json');
+  labels = JSON.parse(await read('/root/vmtest/out/labels.json')) as typeof labels;
   // The image is 4 GiB: keep what was read out of it, not the image.
   await fs.rm(vm.image, { force: true });
 });
@@ -154,6 +156,11 @@ test('each running sandbox has its own level, in the container type; the static 
     assert.is(results.data.get(`process.${n}`), `system_u:system_r:container_t:${results.data.get(`level.${n}`)}`);
   }
   assert.is(results.data.get('level.demo3'), 's0:c700,c701');
+});
+
+test('sandbox labels: every running sandbox\'s level is seen on disk and on a process', () => {
+  assert.is(results.data.get('labels.exit'), '0');
+  assert.equal(labels.map((l) => [l.sandbox, l.level, l.onDisk, l.onProcess]).sort(), ['demo1', 'demo2', 'demo3', 'web1', 'web2'].map((n) => [n, results.data.get(`level.${n}`), true, true]));
 });
 
 test("MCS: the kernel denied sandbox A's context B's tree, with an AVC naming both levels", () => {

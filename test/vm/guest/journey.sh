@@ -102,6 +102,9 @@ for n in web1 web2 demo1 demo2 demo3; do
 	check "process-label.$n" test "$(ps -o label= -p "$pid")" = "$(field "$n" processContext)"
 	check "tree-label.$n" test "$(stat -c %C "/var/lib/sandbox/$n/var")" = "$(field "$n" fileContext)"
 done
+# labels: each running sandbox's level is seen on disk and on a process
+sandbox labels --json >"$OUT/labels.json" 2>"$OUT/labels.err"
+data labels.exit $?
 check serves.web1 test "$(nsenter -t "$(mainpid apache2@web1.service)" -n curl -sS --max-time 10 http://127.0.0.1/)" = one
 check serves.web2 test "$(nsenter -t "$(mainpid apache2@web2.service)" -n curl -sS --max-time 10 http://127.0.0.1/)" = two
 for n in demo1 demo2 demo3; do check "demo-state.$n" grep -q '^started' "/var/lib/sandbox/$n/var/lib/sbxdemo/state"; done
