@@ -200,7 +200,14 @@ export async function openLabelStore(paths: Paths, opts: StoreOptions = {}) {
 
     async release(sandbox: string): Promise<void> {
       await locked(async () => {
-        const key = await registry.labelOf(sandbox);
+        const entry = await registry.entryOf(sandbox);
+        if (entry && 'corrupt' in entry) {
+          // Its content is never a path: the reservations naming the sandbox are found by listing them.
+          for (const key of await registry.keys()) if ((await registry.read(key))?.sandbox === sandbox) await registry.remove(key, undefined);
+          await registry.removeEntry(sandbox);
+          return;
+        }
+        const key = entry?.key;
         if (!key) return;
         const r = await registry.read(key);
         if (!r || r.sandbox === sandbox) await registry.remove(key, sandbox);
