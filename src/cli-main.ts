@@ -5,6 +5,7 @@
 import yargs from 'yargs';
 import { commands } from './commands/index.js';
 import { recoveryMiddleware } from './commands/recovery.js';
+import { rootDirMiddleware } from './commands/root-dir.js';
 import { ExitCode, UsageError, isSandboxError } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -19,6 +20,7 @@ export async function main(argv: string[]): Promise<number> {
       global: true,
     })
     .command(commands)
+    .middleware(rootDirMiddleware as never)
     .middleware(recoveryMiddleware as never)
     .demandCommand(1, 'Name a command: see the list above.')
     .strict()

@@ -4,7 +4,7 @@ import { readToolConfig } from '../config/tool-config.js';
 import { nameTaken } from '../create/apply.js';
 import { checkBatch, existingError } from '../create/batch.js';
 import { gatherFacts } from '../create/gather.js';
-import { planCreate } from '../create/plan.js';
+import { planCreate, PROBE_LABEL } from '../create/plan.js';
 import { formatPlan } from '../create/print-plan.js';
 import { parseNetwork, parseSecurity, requireAbsolute, type CreateRequest } from '../create/request.js';
 import { labelFor } from '../create/label.js';
@@ -91,6 +91,8 @@ export const createCommand: CommandModule<GlobalArgs, Args> = {
       // The facts (unit files, package lists, the host's paths) are the same for every name: read once.
       const facts = await gatherFacts(paths, reqs[0]!, client);
       const ctx = { version: VERSION, now: new Date(), extraSharedDirs: config.extraSharedDirs };
+      // Paths no unit can name are refused here, before a label is reserved (the names only differ in safe characters).
+      planCreate(reqs[0]!, facts, PROBE_LABEL, ctx);
       if (argv.dryRun) {
         for (const req of reqs) {
           const label = await labelFor(paths, config, req, { dryRun: true });

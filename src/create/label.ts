@@ -40,9 +40,24 @@ async function assertContextsInPolicy(paths: Paths, contexts: ContainerContexts,
   }
 }
 
+/**
+ * A static label given as a whole context runs the sandbox with the same
+ * user, role and type an allocated one gets (the policy's lxc_contexts):
+ * only its level is the admin's. unconfined_t, or any other type, is refused.
+ */
+export function checkStaticType(label: string, contexts: ContainerContexts): void {
+  const parts = label.split(':');
+  if (parts.length < 4) return;
+  const want = contexts.process.split(':').slice(0, 3).join(':');
+  if (parts.slice(0, 3).join(':') !== want) {
+    throw new UsageError(`label ${label}: a sandbox runs as ${want} (from ${contexts.source}); give the level alone (s0:cA,cB) or ${want}:s0:cA,cB`);
+  }
+}
+
 /** Reserve the sandbox's label (dynamic or static); a dry run reserves nothing. */
 export async function labelFor(paths: Paths, config: ToolConfig, req: CreateRequest, opts: { dryRun: boolean }): Promise<LabelChoice> {
   const contexts = await containerContexts(paths);
+  if (req.security.kind === 'static') checkStaticType(req.security.label, contexts);
   await assertContextsInPolicy(paths, contexts, req);
   const store = await openLabels(paths, config);
   const nothing = async () => {};
@@ -52,7 +67,8 @@ export async function labelFor(paths: Paths, config: ToolConfig, req: CreateRequ
   if (req.security.kind === 'static') {
     const held = opts.dryRun ? await store.checkStatic(req.name, req.security.label) : await store.reserveStatic(req.name, req.security.label);
     level = held.level;
-    processContext = req.security.label.split(':').length >= 4 ? req.security.label : withLevel(contexts.process, level);
+    // checkStaticType made sure a whole context differs from this in its level only, if at all.
+    processContext = withLevel(contexts.process, level);
     note = ' (static)';
   } else if (opts.dryRun) {
     level = (await store.peek()).level;

@@ -42,6 +42,17 @@ export interface PlanContext {
   extraSharedDirs: readonly string[];
 }
 
+/**
+ * Planning is pure: a plan made with this stand-in label, before any label is
+ * reserved, refuses every value that cannot go into a unit (generate/unit-values.ts)
+ * while nothing is written yet.
+ */
+export const PROBE_LABEL: PlannedLabel = {
+  level: 's0:c0,c1',
+  processContext: 'system_u:system_r:probe_t:s0:c0,c1',
+  fileContext: 'system_u:object_r:probe_t:s0:c0,c1',
+};
+
 export function planCreate(req: CreateRequest, facts: CreateFacts, label: PlannedLabel, ctx: PlanContext): CreatePlan {
   const tree = path.posix.join(DEFAULT_STATE_DIR, req.name);
   const payload = planPayload({

@@ -1,6 +1,7 @@
 // What the admin asked `sandbox create` for, validated before anything is read or written.
 import { UsageError } from '../errors.js';
 import type { NetworkMode } from '../config/record.js';
+import { checkUnitValue } from '../generate/unit-values.js';
 
 export type Security = { kind: 'dynamic' } | { kind: 'static'; label: string };
 
@@ -28,7 +29,14 @@ export function parseSecurity(arg: string | undefined): Security {
   throw new UsageError(`--security ${arg}: use 'dynamic' or 'static,label=CONTEXT'`);
 }
 
-/** --copy and --exclude name host paths; a relative one is refused before anything is read. */
+/**
+ * --copy and --exclude name host paths; a relative one, or one no unit file
+ * could name (a newline, a tab, …: see generate/unit-values.ts), is refused
+ * before anything is read.
+ */
 export function requireAbsolute(option: string, list: readonly string[]): void {
-  for (const p of list) if (!p.startsWith('/')) throw new UsageError(`${option} ${p}: must be an absolute path`);
+  for (const p of list) {
+    checkUnitValue(option, p);
+    if (!p.startsWith('/')) throw new UsageError(`${option} ${p}: must be an absolute path`);
+  }
 }

@@ -18,6 +18,7 @@ import { INTENT_PREFIX, readIntent } from '../delete/recovery.js';
 import { pidAlive } from '../delete/stale-labels.js';
 import { fail, ok, warn, type Check } from './check.js';
 import { leftovers } from './leftovers.js';
+import { corruptLabelEntries } from './label-entries.js';
 import type { Finding, Known } from './known.js';
 
 async function generatedAt(file: string): Promise<boolean> {
@@ -54,6 +55,9 @@ async function checkRecord(paths: Paths, r: SandboxRecord): Promise<Finding[]> {
   const pair = parseLevel(r.label);
   const registry = new Registry(paths);
   const held = pair ? await registry.read(pairKey(pair)) : undefined;
+  const entry = await registry.entryOf(r.name);
+  // A corrupt by-name file is its own finding (label-entries.ts).
+  if (entry && 'corrupt' in entry) return out;
   if (!held || held.sandbox !== r.name || held.state !== 'committed' || (await registry.labelOf(r.name)) !== pairKey(pair!)) {
     out.push({
       kind: 'record without label',
@@ -107,6 +111,7 @@ async function readAll(paths: Paths): Promise<{ known: Known; findings: Finding[
 export async function findInconsistencies(paths: Paths): Promise<{ findings: Finding[]; sandboxes: number }> {
   const { known, findings } = await readAll(paths);
   for (const r of known.records.values()) findings.push(...(await checkRecord(paths, r)));
+  findings.push(...(await corruptLabelEntries(paths, known)));
   findings.push(...(await leftovers(paths, known)));
   return { findings, sandboxes: known.records.size + known.unreadable.size };
 }

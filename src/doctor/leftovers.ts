@@ -85,7 +85,9 @@ async function labelLeftovers(paths: Paths, k: Known): Promise<Finding[]> {
   for (const n of await ls(registry.byName)) {
     const p = path.join(registry.byName, n);
     if (TMP.test(n) || ownedBy(k, n)) continue;
-    const key = await registry.labelOf(n);
+    const entry = await registry.entryOf(n);
+    if (entry && 'corrupt' in entry) continue; // reported by label-entries.ts
+    const key = entry?.key;
     // A by-name entry whose label names it goes with that label, above.
     if (key && (await registry.read(key))?.sandbox === n) continue;
     out.push(orphan('orphan label', `${paths.unhost(p)} names a label for '${n}', which has no record`, locked(() => fs.rm(p, { force: true }))));

@@ -2,8 +2,9 @@
 // One place (src/apply/) writes them.
 import path from 'node:path';
 import { parseUnitFile, serializeUnitFile, type UnitFile } from '../unitfile/index.js';
-import { escapeSpecifiers, unitNameParts } from '../unitfile/index.js';
+import { unitNameParts } from '../unitfile/index.js';
 import { fillTemplate, generatedHeader, loadTemplate } from './template.js';
+import { bindPathItem, checkContextValue, execArgument } from './unit-values.js';
 import {
   HOST_DIRECTORY_SETTINGS,
   directoryEnvironment,
@@ -128,14 +129,15 @@ export function renderService(original: UnitFile, s: ServiceFacts): string {
 /** ExecStartPre=+ that makes /run/x as /run/sandbox/%i/x with the host's owner and mode. */
 export function runtimeDirCommand(d: RuntimeDir): string {
   const rel = d.path.replace(/^\/run\//, '');
-  return `+/usr/bin/install -d -m ${(d.mode & 0o7777).toString(8).padStart(4, '0')} -o ${d.uid} -g ${d.gid} /run/sandbox/%i/${escapeSpecifiers(rel)}`;
+  // %i stays a specifier: it is outside the quoted (and %-escaped) package path.
+  return `+/usr/bin/install -d -m ${(d.mode & 0o7777).toString(8).padStart(4, '0')} -o ${d.uid} -g ${d.gid} /run/sandbox/%i/${execArgument('runtime directory', rel)}`;
 }
 
 function bindLines(i: InstanceFacts): string {
   return i.boundPaths
     .slice()
     .sort()
-    .map((p) => `BindPaths=${escapeSpecifiers(path.join(i.tree, p))}:${escapeSpecifiers(p)}`)
+    .map((p) => `BindPaths=${bindPathItem('path', path.join(i.tree, p), p)}`)
     .join('\n');
 }
 
@@ -145,7 +147,7 @@ export function renderDropIn(s: ServiceFacts, i: InstanceFacts): string {
     fillTemplate(
       loadTemplate('sandbox-instance.conf.in'),
       {
-        processContext: i.processContext,
+        processContext: checkContextValue('label', i.processContext),
         privateNetwork: i.network === 'none' ? 'yes' : 'no',
         bindPaths: bindLines(i),
       },

@@ -5,7 +5,7 @@
 // and fails at once when the space is full: it never loops forever.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConflictError, NotFoundError, SandboxError } from '../errors.js';
+import { ConflictError, NotFoundError, SandboxError, UsageError } from '../errors.js';
 import type { Paths } from '../paths.js';
 import { readToolConfig, TOOL_CONFIG_NAME, type ToolConfig } from '../config/tool-config.js';
 import {
@@ -133,6 +133,17 @@ export async function openLabelStore(paths: Paths, opts: StoreOptions = {}) {
     }
   }
 
+  /** A static label obeys the rules an allocated one does: inside the range, not reserved. */
+  function parseStatic(context: string): Label {
+    const { pair, level } = parseStaticLabel(context);
+    const key = pairKey(pair);
+    const where = path.join(paths.configDir, TOOL_CONFIG_NAME);
+    if (reserved.has(key)) throw new UsageError(`label ${level} is reserved ([labels] reserved= in ${where}): choose another`);
+    const r = range();
+    if (pair.a < r.min || pair.b > r.max) throw new UsageError(`label ${level} is outside the categories sandboxes may use (c${r.min}-c${r.max}, [labels] categories= in ${where}${selinuxOn ? ', and this process\'s own range' : ''})`);
+    return { pair, level };
+  }
+
   return {
     /** A free label, reserved (pending) for the sandbox until commit(). */
     async allocate(sandbox: string): Promise<Label> {
@@ -160,14 +171,14 @@ export async function openLabelStore(paths: Paths, opts: StoreOptions = {}) {
 
     /** Validate a static label and check nobody else holds it; nothing is reserved. */
     async checkStatic(sandbox: string, context: string): Promise<Label> {
-      const { pair, level } = parseStaticLabel(context);
+      const { pair, level } = parseStatic(context);
       const holder = await holderOf(pairKey(pair), await held(false));
       if (holder && holder !== `sandbox '${sandbox}'`) throw new ConflictError(`label ${level} is already held by ${holder}`);
       return { level, pair };
     },
 
     async reserveStatic(sandbox: string, context: string): Promise<Label> {
-      const { pair, level } = parseStaticLabel(context);
+      const { pair, level } = parseStatic(context);
       return locked(async () => {
         await assertNoLabel(sandbox);
         const holder = await holderOf(pairKey(pair), await held());
@@ -189,7 +200,14 @@ export async function openLabelStore(paths: Paths, opts: StoreOptions = {}) {
 
     async release(sandbox: string): Promise<void> {
       await locked(async () => {
-        const key = await registry.labelOf(sandbox);
+        const entry = await registry.entryOf(sandbox);
+        if (entry && 'corrupt' in entry) {
+          // Its content is never a path: the reservations naming the sandbox are found by listing them.
+          for (const key of await registry.keys()) if ((await registry.read(key))?.sandbox === sandbox) await registry.remove(key, undefined);
+          await registry.removeEntry(sandbox);
+          return;
+        }
+        const key = entry?.key;
         if (!key) return;
         const r = await registry.read(key);
         if (!r || r.sandbox === sandbox) await registry.remove(key, sandbox);

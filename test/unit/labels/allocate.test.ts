@@ -122,6 +122,26 @@ test('static labels: validated, refused when held by another sandbox or a proces
     assert.equal(await store.list(), []);
   }));
 
+test('static labels obey the range and the reserved list as allocated ones do (issue 19 item 6); nothing is written', () =>
+  withRoot(async (p) => {
+    const fake = await fakeSelinux(p, 'system_u:system_r:init_t:s0-s0:c0.c700', {});
+    const store = await openLabelStore(p, { config: config(0, 1023), ...fake });
+    for (const [label, why] of [
+      ['s0:c1022,c1023', /reserved/],
+      ['system_u:system_r:svirt_lxc_net_t:s0:c1022,c1023', /reserved/],
+      ['s0:c5,c800', /outside the categories .*c0-c700/],
+    ] as const) {
+      await rejects(store.reserveStatic('x', label), UsageError, label);
+      await rejects(store.checkStatic('x', label), UsageError, label);
+      await rejects(store.reserveStatic('x', label), why, label);
+    }
+    const narrow = await openLabelStore(p, { config: config(10, 20) });
+    await rejects(narrow.reserveStatic('x', 's0:c5,c15'), /outside the categories .*c10-c20/);
+    // The registry was never made: refused before the lock.
+    assert.is(await fs.stat(path.join(p.stateDir, '.labels')).then(() => true, () => false), false);
+    assert.is((await narrow.reserveStatic('x', 's0:c12,c15')).level, 's0:c12,c15');
+  }));
+
 test('a sandbox holds one label; allocate twice for one name is a conflict', () =>
   withRoot(async (p) => {
     const store = await openLabelStore(p, { config: config(0, 1023) });

@@ -89,6 +89,42 @@ test('bad --copy and --exclude paths: usage error (2), no label left reserved', 
   await expectRefused(create('x', '--copy', '/var/log/sbxdemo', '--exclude', '/var/log/sbxdemo'), 2);
 });
 
+test('paths no unit file can hold (issue 19 item 2): usage error (2), naming the value', async () => {
+  // The named files exist: the refusal is about the name, not about a missing file.
+  await fs.mkdir(path.join(root, 'etc/sbxdemo\nExecStartPre=+'), { recursive: true });
+  await fs.writeFile(path.join(root, 'etc/sbxdemo\tt'), '');
+  const control = /: has a control character \(newline, tab, …\), which cannot be written into a unit file$/;
+  for (const p of ['/etc/sbxdemo\nExecStartPre=+/usr/bin/touch /root/pwned', '/etc/sbxdemo\nExecStartPre=+', '/etc/sbxdemo\tt', '/etc/sbxdemo\rx', '/etc/sbxdemo\x1b[2J']) {
+    const line = await expectRefused(create('x', '--copy', p), 2, { message: control });
+    assert.ok(line.includes(`--copy ${JSON.stringify(p)}`), line);
+    await expectRefused(create('x', '--exclude', p), 2, { message: control });
+  }
+  await fs.rm(path.join(root, 'etc/sbxdemo\nExecStartPre=+'), { recursive: true });
+  await fs.rm(path.join(root, 'etc/sbxdemo\tt'));
+});
+
+test('static labels outside the rules of allocated ones (issue 19 item 6): usage error (2)', async () => {
+  await expectRefused(create('x', '--security', 'static,label=s0:c1022,c1023'), 2, { message: /reserved/ });
+  await expectRefused(create('x', '--security', 'static,label=system_u:system_r:svirt_lxc_net_t:s0:c1022,c1023'), 2, { message: /reserved/ });
+  await expectRefused(create('x', '--security', 'static,label=system_u:system_r:unconfined_t:s0:c1,c2'), 2, { message: /a sandbox runs as system_u:system_r:svirt_lxc_net_t/ });
+  await expectRefused(create('x', '--security', 'static,label=unconfined_u:unconfined_r:unconfined_t:s0:c1,c2'), 2, { message: /unconfined_t/ });
+  await expectRefused(create('x', '--dry-run', '--security', 'static,label=s0:c1022,c1023'), 2, { message: /reserved/ });
+});
+
+test('a --root that does not exist or is not a directory (issue 19 item 9): usage error (2)', async () => {
+  const missing = path.join(work, 'nonexistent');
+  const file = path.join(work, 'a-file');
+  await fs.writeFile(file, 'x\n');
+  const watch = [work];
+  for (const args of [['list'], ['labels'], ['doctor'], ['delete', 'taken'], create('x')]) {
+    await expectRefused(['--root', missing, ...args], 2, { base: null, watch, message: new RegExp(`^sandbox: --root ${missing}: no such directory$`) });
+    await expectRefused(['--root', file, ...args], 2, { base: null, watch, message: new RegExp(`^sandbox: --root ${file}: not a directory$`) });
+  }
+  await expectRefused(['--root', '/etc/passwd', 'list'], 2, { base: null, watch, message: /^sandbox: --root \/etc\/passwd: not a directory$/ });
+  await expectRefused(['--root', '', 'list'], 2, { base: null, watch, message: /--root needs a directory/ });
+  await fs.rm(file);
+});
+
 test('what does not exist: not found (3)', async () => {
   await expectRefused(['create', '-u', 'nope.service', 'x'], 3, { message: /nope\.service/ });
   await expectRefused(['create', '-u', 'orphan.service', 'x'], 3, { message: /-P/ });
