@@ -1,6 +1,7 @@
 // What the admin asked `sandbox create` for, validated before anything is read or written.
 import { UsageError } from '../errors.js';
 import type { NetworkMode } from '../config/record.js';
+import type { ProfileName } from '../generate/profiles.js';
 
 export type Security = { kind: 'dynamic' } | { kind: 'static'; label: string };
 
@@ -12,6 +13,10 @@ export interface CreateRequest {
   exclude: string[];
   network: NetworkMode;
   security: Security;
+  /** The hardening profile (units/profiles/NAME.conf) linked into each unit's drop-in directory. */
+  profile: ProfileName;
+  /** Bind the host's system bus into the sandbox (--allow-dbus). */
+  allowDbus: boolean;
 }
 
 /** --network none | host */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseUnitFile, serializeUnitFile, type UnitFile } from '../unitfile/index.js';
 import { escapeSpecifiers, unitNameParts } from '../unitfile/index.js';
 import { fillTemplate, generatedHeader, loadTemplate } from './template.js';
+import { DEFAULT_PROFILE, PROFILE_DROPIN, profileFile, type ProfileName } from './profiles.js';
 import {
   HOST_DIRECTORY_SETTINGS,
   directoryEnvironment,
@@ -14,8 +15,11 @@ import {
 export interface GeneratedFile {
   /** Host path, e.g. /etc/systemd/system/apache2@apache1.service */
   path: string;
+  /** The text; '' for a link. */
   content: string;
-  role: 'service' | 'dropin' | 'target';
+  role: 'service' | 'dropin' | 'target' | 'profile';
+  /** Set for a symlink (the profile): where it points, a host path. */
+  linkTo?: string;
 }
 
 export interface ServiceFacts {
@@ -50,6 +54,10 @@ export interface InstanceFacts {
   boundPaths: string[];
   /** Host path of the sandbox tree, e.g. /var/lib/sandbox/apache1 */
   tree: string;
+  /** The hardening profile linked into the unit's drop-in directory (default: 'default'). */
+  profile?: ProfileName;
+  /** Bind the host's /run/dbus (create --allow-dbus): the service can then ask host systemd for anything. */
+  allowDbus?: boolean;
 }
 
 export function prefixOf(unit: string): string {
@@ -71,6 +79,11 @@ export function serviceFilePath(s: ServiceFacts, name: string): string {
 
 export function dropInPath(s: ServiceFacts, name: string): string {
   return path.join(s.unitDir, `${instanceName(s.unit, name)}.d`, '50-sandbox.conf');
+}
+
+/** The profile link beside the drop-in: UNIT@NAME.service.d/40-profile.conf. */
+export function profileLinkPath(s: ServiceFacts, name: string): string {
+  return path.join(s.unitDir, `${instanceName(s.unit, name)}.d`, PROFILE_DROPIN);
 }
 
 /** Apply the host-view translations to the [Service] section of a copy of the unit. */
@@ -147,7 +160,10 @@ export function renderDropIn(s: ServiceFacts, i: InstanceFacts): string {
       {
         processContext: i.processContext,
         privateNetwork: i.network === 'none' ? 'yes' : 'no',
+        // Only lo exists in a private network: say so to the IP firewall too (what systemd-analyze security asks).
+        ipAccess: i.network === 'none' ? 'IPAddressDeny=any\nIPAddressAllow=localhost\n' : '',
         bindPaths: bindLines(i),
+        dbus: i.allowDbus ? "\n# create --allow-dbus: the host's system bus, through which a root service can ask systemd for anything.\nBindPaths=-/run/dbus" : '',
       },
       'sandbox-instance.conf.in',
     )
@@ -164,5 +180,6 @@ export function sandboxUnitFiles(original: UnitFile, s: ServiceFacts, i: Instanc
     { path: serviceFilePath(s, i.name), content: renderService(original, s), role: 'service' },
     { path: dropInPath(s, i.name), content: renderDropIn(s, i), role: 'dropin' },
     { path: path.join(s.unitDir, targetName(s.unit)), content: renderTarget(s), role: 'target' },
+    { path: profileLinkPath(s, i.name), content: '', role: 'profile', linkTo: profileFile(i.profile ?? DEFAULT_PROFILE) },
   ];
 }
