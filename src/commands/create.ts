@@ -107,6 +107,7 @@ export const createCommand: CommandModule<GlobalArgs, Args> = {
       if (taken) throw taken;
       // The facts (unit files, package lists, the host's paths) are the same for every name: read once.
       const facts = await gatherFacts(paths, reqs[0]!, client);
+      for (const line of facts.vendorNotes) process.stderr.write(line + '\n');
       const ctx = { version: VERSION, now: new Date(), extraSharedDirs: config.extraSharedDirs };
       if (argv.dryRun) {
         for (const req of reqs) {
