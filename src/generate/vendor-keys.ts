@@ -61,7 +61,7 @@ export const SERVICE_KEYS: Record<string, Rule> = {
     Restart RestartSec RestartPreventExitStatus RestartForceExitStatus SuccessExitStatus ExitType OOMPolicy
     TimeoutSec TimeoutStartSec TimeoutStopSec TimeoutAbortSec TimeoutCleanSec TimeoutStartFailureMode
     TimeoutStopFailureMode RuntimeMaxSec RuntimeRandomizedExtraSec StartLimitInterval StartLimitBurst`),
-  ...same('FailureAction SuccessAction StartLimitAction RebootArgument', drop(NO_HOST_ACTIONS)),
+  ...same('FailureAction StartLimitAction RebootArgument', drop(NO_HOST_ACTIONS)),
 
   // Who it runs as: resolved in the host's user database, as for the host's own service.
   ...copied('User Group SupplementaryGroups PrivateUsers'),

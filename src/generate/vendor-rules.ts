@@ -16,6 +16,8 @@ export type Outcome =
 export interface UnitFacts {
   /** Type= as systemd will take it (BusName= without Type= means dbus). */
   type: string;
+  /** Type= is set (not implied by BusName=). */
+  typeGiven: boolean;
   /** PermissionsStartOnly=yes: systemd runs the control commands with full privileges. */
   permissionsStartOnly: boolean;
 }

@@ -27,6 +27,7 @@ function unitFacts(u: UnitFile): UnitFacts {
   const busName = u.get('Service', 'BusName');
   return {
     type: u.get('Service', 'Type') ?? (busName ? 'dbus' : 'simple'),
+    typeGiven: u.get('Service', 'Type') !== undefined,
     permissionsStartOnly: isTrue(u.get('Service', 'PermissionsStartOnly') ?? 'no'),
   };
 }

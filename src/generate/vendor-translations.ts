@@ -37,7 +37,7 @@ export function serviceType(value: string): Outcome {
 }
 
 export function busName(_value: string, _key: string, unit: UnitFacts): Outcome {
-  if (unit.type === 'dbus') return refused("BusName= without Type= makes it Type=dbus, which needs the host's system bus");
+  if (unit.type === 'dbus' && !unit.typeGiven) return refused("BusName= without Type= makes it Type=dbus, which needs the host's system bus");
   return dropped("a name on the host's system bus");
 }
 
