@@ -29,11 +29,15 @@ export async function runProbe(h: SandboxHost, sandbox: string, name: string, sc
   const polls = Math.ceil((opts.timeoutMs ?? 20_000) / 100);
   const wait = await h.exec([
     'sh', '-c',
-    `for i in $(seq ${polls}); do [ -e "$1.rc" ] && exit 0; ${opts.watch ? `{ ${opts.watch}; } 2>&1 | sed 's/^/watch: /';` : ''} sleep 0.1; done; exit 1`,
+    // the watch runs before each look at the exit status, so at least once
+    `for i in $(seq ${polls}); do ${opts.watch ? `{ ${opts.watch}; } 2>&1 | sed 's/^/watch: /';` : ''} [ -e "$1.rc" ] && exit 0; sleep 0.1; done; exit 1`,
     'sh', `${q}/${name}`,
   ]);
-  const out = (await h.exec(['cat', `${q}/${name}.out`])).stdout;
-  if (wait.exitCode !== 0) throw new Error(`probe ${name} in ${sandbox} did not finish (is the runner running?); output so far:\n${out}`);
+  if (wait.exitCode !== 0) {
+    const sofar = await h.exec(['cat', `${q}/${name}.out`]);
+    throw new Error(`probe ${name} in ${sandbox} did not finish (is the runner running?); its output (cat exit ${sofar.exitCode}):\n${sofar.stdout}`);
+  }
+  const out = await h.ok(`cat ${q}/${name}.out`);
   const rc = Number((await h.ok(`cat ${q}/${name}.rc`)).trim());
   const watched = wait.stdout.split('\n').filter((l) => l.startsWith('watch: ')).map((l) => l.slice(7));
   return { rc, out, watched };
