@@ -18,6 +18,7 @@ import { requireRootUnlessOffline } from './root.js';
 import { withHostErrors } from '../apply/host-error.js';
 import { createAll } from './create-run.js';
 import { policyWarning } from '../create/policy-warning.js';
+import { DEFAULT_PROFILE, PROFILES, parseProfile } from '../generate/profiles.js';
 
 interface Args extends GlobalArgs {
   names: string[];
@@ -27,6 +28,8 @@ interface Args extends GlobalArgs {
   exclude?: string | string[];
   network: string;
   security?: string;
+  profile?: string;
+  allowDbus?: boolean;
   dryRun?: boolean;
   now?: boolean;
 }
@@ -53,11 +56,22 @@ export const createCommand: CommandModule<GlobalArgs, Args> = {
         describe: "'none': a private network (lo only); 'host': the host's network",
       })
       .option('security', { type: 'string', describe: "'dynamic' (a unique label) or 'static,label=CONTEXT'", requiresArg: true })
+      .option('profile', {
+        type: 'string',
+        requiresArg: true,
+        // Checked by the handler (one-line error), like --network.
+        describe: `hardening profile linked into the units: ${PROFILES.join(', ')} (default '${DEFAULT_PROFILE}'); one that stops the service from starting is not replaced by another`,
+      })
+      .option('allow-dbus', {
+        type: 'boolean',
+        describe: "bind the host's system D-Bus into the sandbox. RISK: a root service can then ask the host's systemd to run any command as host root, outside the sandbox",
+      })
       .option('dry-run', { type: 'boolean', describe: 'print the plan and write nothing' })
       .option('now', { type: 'boolean', describe: 'start the sandboxes once created (like sandbox start)' })
       .example('$0 create -u apache2.service apache1', 'sandbox apache2 (Fedora: -u httpd.service)')
       .example('$0 create -u apache2.service web1 web2 web3', 'three sandboxes, one daemon-reload')
       .example('$0 create --now -u apache2.service web4', 'create and start it')
+      .example('$0 create --profile strict -u apache2.service web5', 'tighter hardening (no JIT, fewer capabilities)')
       .example('$0 create -u sbxdemo -P extra-data --exclude /var/log/sbxdemo demo1', '')
       .example('$0 create --dry-run -u apache2.service apache1', 'show every path, unit and the label') as never,
   // A full disk or a read-only file system is one line, not a stack (apply/host-error.ts).
@@ -65,6 +79,7 @@ export const createCommand: CommandModule<GlobalArgs, Args> = {
     const names = argv.names ?? [];
     names.forEach(validateName);
     const security = parseSecurity(argv.security);
+    const profile = parseProfile(argv.profile);
     checkBatch(names, security);
     const base = {
       units: toList(argv.unit),
@@ -73,6 +88,8 @@ export const createCommand: CommandModule<GlobalArgs, Args> = {
       exclude: toList(argv.exclude),
       network: parseNetwork(argv.network),
       security,
+      profile,
+      allowDbus: argv.allowDbus === true,
     };
     const reqs: CreateRequest[] = names.map((name) => ({ name, ...base }));
     if (new Set(base.units).size !== base.units.length) throw new UsageError('a unit is given twice with -u');
@@ -90,6 +107,7 @@ export const createCommand: CommandModule<GlobalArgs, Args> = {
       if (taken) throw taken;
       // The facts (unit files, package lists, the host's paths) are the same for every name: read once.
       const facts = await gatherFacts(paths, reqs[0]!, client);
+      for (const line of facts.vendorNotes) process.stderr.write(line + '\n');
       const ctx = { version: VERSION, now: new Date(), extraSharedDirs: config.extraSharedDirs };
       // Paths no unit can name are refused here, before a label is reserved (the names only differ in safe characters).
       planCreate(reqs[0]!, facts, PROBE_LABEL, ctx);

@@ -28,13 +28,14 @@ export const listCommand: CommandModule<GlobalArgs, Args> = {
       enabled: states[i]!.units.length ? states[i]!.units.every((u) => u.enabled === 'enabled') : false,
       label: r.label,
       network: r.network,
+      profile: r.profile || null,
       tree: r.tree,
     }));
     if (argv.json) return printJson(rows);
     process.stdout.write(
       formatTable(
-        ['NAME', 'STATE', 'ENABLED', 'LABEL', 'NETWORK', 'UNITS'],
-        rows.map((r) => [r.name, r.state, r.enabled ? 'enabled' : 'disabled', r.label, r.network, r.units.join(' ')]),
+        ['NAME', 'STATE', 'ENABLED', 'LABEL', 'NETWORK', 'PROFILE', 'UNITS'],
+        rows.map((r) => [r.name, r.state, r.enabled ? 'enabled' : 'disabled', r.label, r.network, r.profile ?? '-', r.units.join(' ')]),
       ),
     );
     process.stdout.write(`\n${rows.length} sandbox${rows.length === 1 ? '' : 'es'} listed.\n`);

@@ -4,6 +4,7 @@ import { sandboxStates } from '../lifecycle/state.js';
 import { printJson } from '../output/json.js';
 import { formatBytes } from '../output/table.js';
 import { withSystemd } from '../systemd/client.js';
+import { unitExposure } from '../systemd/exposure.js';
 import { pathsOf, requireLive, withJson, type GlobalArgs, type JsonArgs } from './common.js';
 
 interface Args extends GlobalArgs, JsonArgs {
@@ -23,7 +24,9 @@ export const statusCommand: CommandModule<GlobalArgs, Args> = {
       const units = [];
       for (const u of state!.units) {
         const svc = await c.serviceProperties(u.unit);
-        units.push({ ...u, mainPid: svc.mainPid, memory: svc.memoryCurrent, selinuxContext: svc.selinuxContext });
+        // null when systemd-analyze gives no figure: the output still says so, rather than dropping the field
+        const exposure = (await unitExposure(u.unit)) ?? null;
+        units.push({ ...u, mainPid: svc.mainPid, memory: svc.memoryCurrent, selinuxContext: svc.selinuxContext, exposure });
       }
       return {
         name: r.name,
@@ -34,6 +37,8 @@ export const statusCommand: CommandModule<GlobalArgs, Args> = {
         fileContext: r.fileContext,
         tree: r.tree,
         network: r.network,
+        profile: r.profile || null,
+        dbus: r.dbus ?? 'none',
         packages: r.packages,
         created: r.created,
         units,
@@ -46,10 +51,13 @@ export const statusCommand: CommandModule<GlobalArgs, Args> = {
       `     Label: ${status.label} (${status.processContext})`,
       `      Tree: ${status.tree}`,
       `   Network: ${status.network === 'none' ? 'private (lo only)' : 'host'}`,
+      `   Profile: ${status.profile ?? '- (made before profiles)'}${status.dbus === 'host' ? ", with the host's D-Bus (--allow-dbus)" : ''}`,
       `  Packages: ${status.packages.join(' ') || '-'}`,
       `   Created: ${status.created}`,
       ...status.units.map(
-        (u) => `      Unit: ${u.unit}: ${u.activeState} (${u.subState})${u.mainPid ? `, main PID ${u.mainPid}` : ''}, memory ${formatBytes(u.memory)}`,
+        (u) =>
+          `      Unit: ${u.unit}: ${u.activeState} (${u.subState})${u.mainPid ? `, main PID ${u.mainPid}` : ''}, memory ${formatBytes(u.memory)}, ` +
+          `exposure ${u.exposure ? `${u.exposure.level.toFixed(1)} ${u.exposure.verdict}` : 'unknown'}`,
       ),
     ];
     process.stdout.write(lines.join('\n') + '\n');

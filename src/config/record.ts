@@ -23,6 +23,10 @@ export interface SandboxRecord {
   /** Host path of the tree, e.g. /var/lib/sandbox/apache1 */
   tree: string;
   network: NetworkMode;
+  /** The hardening profile linked into its units' drop-in directories; '' in records made before profiles. */
+  profile?: string;
+  /** 'host' when create --allow-dbus bound the host's system bus in; absent means 'none'. */
+  dbus?: 'none' | 'host';
   security: 'dynamic' | 'static';
   created: string;
   version: string;
@@ -57,6 +61,8 @@ export function serializeRecord(r: SandboxRecord): string {
         fileContext: r.fileContext,
         tree: r.tree,
         network: r.network,
+        profile: r.profile ?? '',
+        dbus: r.dbus ?? 'none',
         security: r.security,
         created: r.created,
         version: r.version,
@@ -112,6 +118,10 @@ export function parseRecord(file: string, text: string): SandboxRecord {
   for (const u of list(s.units)) {
     if (!/^[A-Za-z0-9:_\\-][A-Za-z0-9:_.\\-]*\.service$/.test(u)) throw new RecordError(file, lineOf('units'), `units= names '${u}', which is not a service`, fix);
   }
+  const profile = String(s.profile ?? '');
+  if (profile !== '' && !/^[a-z][a-z0-9-]*$/.test(profile)) throw new RecordError(file, lineOf('profile'), `profile=${profile} is not a profile name`, fix);
+  const dbus = String(s.dbus || 'none');
+  if (dbus !== 'none' && dbus !== 'host') throw new RecordError(file, lineOf('dbus'), `dbus=${dbus} is not 'none' or 'host'`, fix);
   const security = String(s.security ?? 'dynamic');
   return {
     name,
@@ -122,6 +132,8 @@ export function parseRecord(file: string, text: string): SandboxRecord {
     fileContext: String(s.fileContext),
     tree,
     network,
+    profile,
+    dbus,
     security: security === 'static' ? 'static' : 'dynamic',
     created: String(s.created ?? ''),
     version: String(s.version ?? ''),

@@ -12,6 +12,7 @@ import { labelTree } from '../payload/label.js';
 import { buildManifest, formatManifest } from '../payload/manifest.js';
 import { assertReplaceable, tempPathOf, writeFileAtomic, writeGenerated } from '../apply/atomic-write.js';
 import { removeInside } from '../apply/safe-remove.js';
+import { writeLinkAtomic } from '../apply/atomic-link.js';
 import { Undo } from '../apply/undo.js';
 import type { CreatePlan } from './plan.js';
 import { crashPoint } from '../apply/crash-point.js';
@@ -87,7 +88,8 @@ export async function nameTaken(paths: Paths, name: string): Promise<boolean> {
 /** Remove a generated file; a drop-in's directory goes too when nothing else is in it. */
 export async function removeGenerated(owned: string[], file: string, role: string): Promise<void> {
   await removeInside(owned, file);
-  if (role === 'dropin') await fs.rmdir(path.dirname(file)).catch(() => undefined);
+  // The drop-in and the profile link share a directory: whichever goes last takes it.
+  if (role === 'dropin' || role === 'profile') await fs.rmdir(path.dirname(file)).catch(() => undefined);
 }
 
 export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHooks): Promise<void> {
@@ -147,7 +149,8 @@ export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHo
       say(`Writing ${f.path}`);
       // Before the write: a write that fails (a full disk) may leave the drop-in's new directory.
       if (!existed) undo.push(f.path, () => removeGenerated(owned, file, f.role));
-      await writeGenerated(file, f.content);
+      if (f.linkTo !== undefined) await writeLinkAtomic(file, f.linkTo);
+      else await writeGenerated(file, f.content);
       crashPoint(`create:wrote-${f.role}`);
     }
     await writeFileAtomic(recordPath(paths, plan.name), serializeRecord(plan.record));

@@ -11,6 +11,7 @@ import { isInside } from '../paths.js';
 import type { SystemdClient } from '../systemd/client.js';
 import { canonicalRunPath, directoriesOf, HOST_DIRECTORY_SETTINGS } from '../generate/translate.js';
 import type { RuntimeDir } from '../generate/units.js';
+import { noteLine, sandboxableSettings } from '../generate/vendor-settings.js';
 import { promises as fs } from 'node:fs';
 import { resolveUnit, type ResolvedUnit } from './resolve-unit.js';
 import type { CreateRequest } from './request.js';
@@ -31,6 +32,8 @@ export interface CreateFacts {
   copy: HostPath[];
   /** Directories the packages own under /run (and /var/run), as they are on the host now. */
   runtimeDirs: RuntimeDir[];
+  /** One line per vendor setting the sandbox's unit leaves out or changes that the admin may rely on. */
+  vendorNotes: string[];
 }
 
 const underPayload = (p: string) => PAYLOAD_TOPS.some((t) => isInside(t, p));
@@ -69,6 +72,8 @@ export async function gatherFacts(paths: Paths, req: CreateRequest, client?: Sys
   }
   const units: ResolvedUnit[] = [];
   for (const u of req.units) units.push(await resolveUnit(paths, u, client));
+  // A setting no sandbox may have refuses the unit here, before anything is reserved or written.
+  const vendorNotes = units.flatMap((u) => sandboxableSettings(u.name, u.unit).notes.map((n) => noteLine(u.name, n)));
 
   const packages: PackageFacts[] = [];
   const add = (manager: string, name: string) => {
@@ -100,5 +105,5 @@ export async function gatherFacts(paths: Paths, req: CreateRequest, client?: Sys
   const first = units[0]!.unit;
   const unitOwner = await resolveOwner(paths, first.get('Service', 'User'), first.get('Service', 'Group'));
   const copy = await describeHostPaths(paths, req.copy);
-  return { units, packages, packageFiles, unitDirs, unitOwner, copy, runtimeDirs };
+  return { units, packages, packageFiles, unitDirs, unitOwner, copy, runtimeDirs, vendorNotes };
 }

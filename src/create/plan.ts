@@ -69,7 +69,7 @@ export function planCreate(req: CreateRequest, facts: CreateFacts, label: Planne
     const generated = sandboxUnitFiles(
       u.unit,
       { unit: u.name, source: u.source, vendorTemplate: u.vendorTemplate, unitDir: DEFAULT_UNIT_DIR, stateDir: DEFAULT_STATE_DIR, version: ctx.version, runtimeDirs: facts.runtimeDirs },
-      { name: req.name, processContext: label.processContext, network: req.network, boundPaths, tree },
+      { name: req.name, processContext: label.processContext, network: req.network, boundPaths, tree, profile: req.profile, allowDbus: req.allowDbus },
     );
     for (const f of generated) if (!files.some((x) => x.path === f.path)) files.push(f);
   }
@@ -82,6 +82,8 @@ export function planCreate(req: CreateRequest, facts: CreateFacts, label: Planne
     fileContext: label.fileContext,
     tree,
     network: req.network,
+    profile: req.profile,
+    dbus: req.allowDbus ? 'host' : 'none',
     security: req.security.kind,
     created: ctx.now.toISOString(),
     version: ctx.version,

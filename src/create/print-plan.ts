@@ -17,6 +17,8 @@ export function formatPlan(plan: CreatePlan, size: PayloadSize | undefined, labe
   out.push(`  Process:  ${plan.label.processContext}`);
   out.push(`  Files:    ${plan.label.fileContext}`);
   out.push(`  Network:  ${plan.record.network === 'none' ? 'private (lo only)' : 'host'}`);
+  out.push(`  Profile:  ${plan.record.profile}`);
+  if (plan.record.dbus === 'host') out.push(`  D-Bus:    the host's system bus (--allow-dbus)`);
   out.push('');
   const sizeNote = size ? ` (${size.files} entries, ${size.bytes} bytes)` : '';
   out.push(`Copy ${plan.payload.entries.length} paths${sizeNote}:`);
@@ -27,7 +29,7 @@ export function formatPlan(plan: CreatePlan, size: PayloadSize | undefined, labe
     for (const c of plan.create) out.push(`  dir    ${c.path}  # ${c.reason}, owner ${c.uid}:${c.gid}`);
   }
   out.push('');
-  for (const f of plan.files) out.push(`---${f.path}---`, f.content.trimEnd(), '');
+  for (const f of plan.files) out.push(`---${f.path}---`, f.linkTo !== undefined ? `-> ${f.linkTo}` : f.content.trimEnd(), '');
   out.push(`---/etc/sandbox/${plan.name}.sandbox---`, serializeRecord(plan.record).trimEnd());
   return out.join('\n') + '\n';
 }

@@ -2,6 +2,7 @@
 import { UsageError } from '../errors.js';
 import type { NetworkMode } from '../config/record.js';
 import { checkUnitValue } from '../generate/unit-values.js';
+import type { ProfileName } from '../generate/profiles.js';
 
 export type Security = { kind: 'dynamic' } | { kind: 'static'; label: string };
 
@@ -13,6 +14,10 @@ export interface CreateRequest {
   exclude: string[];
   network: NetworkMode;
   security: Security;
+  /** The hardening profile (units/profiles/NAME.conf) linked into each unit's drop-in directory. */
+  profile: ProfileName;
+  /** Bind the host's system bus into the sandbox (--allow-dbus). */
+  allowDbus: boolean;
 }
 
 /** --network none | host */

@@ -3,10 +3,11 @@
 import path from 'node:path';
 import type { SandboxRecord } from '../config/record.js';
 import { instanceName, prefixOf, targetName } from '../generate/units.js';
+import { PROFILE_DROPIN } from '../generate/profiles.js';
 
 export interface OwnedFile {
   path: string;
-  role: 'service' | 'dropin' | 'target';
+  role: 'service' | 'dropin' | 'target' | 'profile';
 }
 
 /** Host paths under unitDir; `others` are the records of the remaining sandboxes. */
@@ -15,6 +16,7 @@ export function filesToRemove(unitDir: string, r: SandboxRecord, others: Sandbox
   for (const unit of r.units) {
     const inst = instanceName(unit, r.name);
     out.push({ path: path.join(unitDir, inst), role: 'service' });
+    out.push({ path: path.join(unitDir, `${inst}.d`, PROFILE_DROPIN), role: 'profile' });
     out.push({ path: path.join(unitDir, `${inst}.d`, '50-sandbox.conf'), role: 'dropin' });
     if (!others.some((o) => o.units.includes(unit))) {
       out.push({ path: path.join(unitDir, `${prefixOf(unit)}@.service`), role: 'service' });

@@ -19,6 +19,7 @@ import { pidAlive } from '../delete/stale-labels.js';
 import { fail, ok, warn, type Check } from './check.js';
 import { leftovers } from './leftovers.js';
 import { corruptLabelEntries } from './label-entries.js';
+import { linkedProfile, PROFILE_DROPIN } from '../generate/profiles.js';
 import type { Finding, Known } from './known.js';
 
 async function generatedAt(file: string): Promise<boolean> {
@@ -45,6 +46,9 @@ async function checkRecord(paths: Paths, r: SandboxRecord): Promise<Finding[]> {
     const body = [path.join(paths.unitDir, `${p}@.service`), path.join(paths.unitDir, `${p}@${r.name}.service`)];
     const missing = [];
     if (!(await generatedAt(dropIn))) missing.push(paths.unhost(dropIn));
+    // Records made before profiles (profile='') have no link.
+    const link = path.join(path.dirname(dropIn), PROFILE_DROPIN);
+    if (r.profile && (await linkedProfile(link)) !== r.profile) missing.push(`${paths.unhost(link)} (a link to the '${r.profile}' profile)`);
     if (!(await generatedAt(body[0]!)) && !(await generatedAt(body[1]!))) missing.push(paths.unhost(body[0]!));
     if (!(await generatedAt(path.join(paths.unitDir, targetName(unit))))) missing.push(path.posix.join('/etc/systemd/system', targetName(unit)));
     if (missing.length) out.push({ kind: 'record without units', severity: 'fail', detail: `sandbox '${r.name}': ${missing.join(', ')} missing`, fix: recreate });

@@ -13,6 +13,7 @@ import { pidAlive } from '../delete/stale-labels.js';
 import { withLock } from '../labels/lock.js';
 import { ownerAlive, Registry } from '../labels/registry.js';
 import { ownedBy, serviceInUse, type Finding, type Known } from './known.js';
+import { isProfileLink, PROFILE_DROPIN } from '../generate/profiles.js';
 
 const REPAIR = "'sandbox doctor --repair' removes it";
 // Temp files: writeFileAtomic's .#NAME.PID, and NAME.PID.tmp of the registry and the intent.
@@ -108,8 +109,10 @@ async function unitLeftovers(paths: Paths, k: Known): Promise<Finding[]> {
     let m: RegExpExecArray | null;
     if ((m = /^(.+)@(.+)\.service\.d$/.exec(n))) {
       const file = path.join(p, '50-sandbox.conf');
+      const link = path.join(p, PROFILE_DROPIN);
       if (!ownedBy(k, m[2]!, m[1]) && (await generatedAt(file))) out.push(unused(`sandbox '${m[2]}', which has no record`, file, 'dropin'));
-      out.push(...(await deadTemps(paths, p, (t) => t === '50-sandbox.conf')));
+      if (!ownedBy(k, m[2]!, m[1]) && (await isProfileLink(link))) out.push(unused(`sandbox '${m[2]}', which has no record (the profile link)`, link, 'profile'));
+      out.push(...(await deadTemps(paths, p, (t) => t === '50-sandbox.conf' || t === PROFILE_DROPIN)));
     } else if ((m = /^(.+)@(.+)\.service$/.exec(n))) {
       if (!ownedBy(k, m[2]!, m[1]) && (await generatedAt(p))) out.push(unused(`sandbox '${m[2]}', which has no record`, p, 'service'));
     } else if ((m = /^(.+)(@\.service|-sandboxes\.target)$/.exec(n))) {

@@ -1,7 +1,8 @@
 // systemd evaluates some settings in the host's view, not the sandbox's
-// (PIDFile=, RuntimeDirectory=, StateDirectory= …). Each is translated here so
+// (RuntimeDirectory=, StateDirectory= …). Their paths are translated here so
 // that two sandboxes of one service never collide and every path points at the
 // sandbox's own copy. Inside a sandbox /run is the host's /run/sandbox/NAME.
+// Which vendor settings are translated at all: vendor-keys.ts.
 
 /** Settings that create host directories; the tree already holds the sandbox's own copies. */
 export const HOST_DIRECTORY_SETTINGS: Record<string, string> = {
@@ -23,13 +24,6 @@ const DIRECTORY_ENV: Record<string, string> = {
 export function canonicalRunPath(p: string): string {
   if (p === '/var/run' || p.startsWith('/var/run/')) return '/run' + p.slice('/var/run'.length);
   if (p === '/var/lock' || p.startsWith('/var/lock/')) return '/run/lock' + p.slice('/var/lock'.length);
-  return p;
-}
-
-/** PIDFile=/run/x.pid is read by systemd on the host: there it is /run/sandbox/%i/x.pid. */
-export function translatePidFile(value: string): string {
-  const p = canonicalRunPath(value.trim());
-  if (p.startsWith('/run/')) return '/run/sandbox/%i/' + p.slice('/run/'.length);
   return p;
 }
 

@@ -5,18 +5,17 @@ import { parseUnitFile, serializeUnitFile, type UnitFile } from '../unitfile/ind
 import { unitNameParts } from '../unitfile/index.js';
 import { fillTemplate, generatedHeader, loadTemplate } from './template.js';
 import { bindPathItem, checkContextValue, execArgument } from './unit-values.js';
-import {
-  HOST_DIRECTORY_SETTINGS,
-  directoryEnvironment,
-  translatePidFile,
-  translateRuntimeDirectory,
-} from './translate.js';
+import { DEFAULT_PROFILE, PROFILE_DROPIN, profileFile, type ProfileName } from './profiles.js';
+import { sandboxableSettings } from './vendor-settings.js';
 
 export interface GeneratedFile {
   /** Host path, e.g. /etc/systemd/system/apache2@apache1.service */
   path: string;
+  /** The text; '' for a link. */
   content: string;
-  role: 'service' | 'dropin' | 'target';
+  role: 'service' | 'dropin' | 'target' | 'profile';
+  /** Set for a symlink (the profile): where it points, a host path. */
+  linkTo?: string;
 }
 
 export interface ServiceFacts {
@@ -51,6 +50,10 @@ export interface InstanceFacts {
   boundPaths: string[];
   /** Host path of the sandbox tree, e.g. /var/lib/sandbox/apache1 */
   tree: string;
+  /** The hardening profile linked into the unit's drop-in directory (default: 'default'). */
+  profile?: ProfileName;
+  /** Bind the host's /run/dbus (create --allow-dbus): the service can then ask host systemd for anything. */
+  allowDbus?: boolean;
 }
 
 export function prefixOf(unit: string): string {
@@ -74,37 +77,26 @@ export function dropInPath(s: ServiceFacts, name: string): string {
   return path.join(s.unitDir, `${instanceName(s.unit, name)}.d`, '50-sandbox.conf');
 }
 
-/** Apply the host-view translations to the [Service] section of a copy of the unit. */
-function translateService(u: UnitFile): void {
-  const pid = u.get('Service', 'PIDFile');
-  if (pid !== undefined) u.set('Service', 'PIDFile', translatePidFile(pid));
-  const runtime = u.getAll('Service', 'RuntimeDirectory');
-  if (runtime.length) {
-    u.unset('Service', 'RuntimeDirectory');
-    for (const r of runtime) u.add('Service', 'RuntimeDirectory', translateRuntimeDirectory(r));
-  }
-  for (const setting of Object.keys(HOST_DIRECTORY_SETTINGS)) {
-    const values = u.getAll('Service', setting);
-    if (!values.length) continue;
-    u.unset('Service', setting);
-    for (const v of values) {
-      const env = directoryEnvironment(setting, v);
-      if (env) u.add('Service', 'Environment', env);
-    }
-  }
+/** The profile link beside the drop-in: UNIT@NAME.service.d/40-profile.conf. */
+export function profileLinkPath(s: ServiceFacts, name: string): string {
+  return path.join(s.unitDir, `${instanceName(s.unit, name)}.d`, PROFILE_DROPIN);
+}
+
+/**
+ * The service's own [Unit]/[Service] settings, taken through the vendor-settings
+ * table (vendor-keys.ts); a unit with a refused setting throws (exit 2).
+ */
+function translateService(original: UnitFile, s: ServiceFacts): UnitFile {
+  return sandboxableSettings(s.unit, original).unit;
 }
 
 /** The body every sandbox of the service shares: the service's own settings + templates/sandbox-service.in. */
 export function renderService(original: UnitFile, s: ServiceFacts): string {
-  const u = original.clone();
+  const u = translateService(original, s);
   // copied as it is: a value read from a unit file already has unit syntax (its % are specifiers)
   const description = u.get('Unit', 'Description') ?? s.unit;
-  for (const section of u.sections()) {
-    if (section !== 'Unit' && section !== 'Service') u.removeSection(section);
-  }
   if (!u.sections().includes('Unit')) u.addSection('Unit');
   u.unset('Unit', 'Description');
-  translateService(u);
   const additions = parseUnitFile(
     fillTemplate(
       loadTemplate('sandbox-service.in'),
@@ -118,7 +110,7 @@ export function renderService(original: UnitFile, s: ServiceFacts): string {
     for (const e of additions.entries(section)) u.add(section, e.key, e.value);
   }
   // tmpfiles.d made these on the host at boot; the private /run needs its own,
-  // made before the service's own ExecStartPre= ('+': in the host's view).
+  // made before the service's own ExecStartPre=.
   const pre = u.getAll('Service', 'ExecStartPre');
   u.unset('Service', 'ExecStartPre');
   for (const d of s.runtimeDirs ?? []) u.add('Service', 'ExecStartPre', runtimeDirCommand(d));
@@ -126,11 +118,16 @@ export function renderService(original: UnitFile, s: ServiceFacts): string {
   return generatedHeader(s.version, `from ${s.source} for the sandboxes of ${s.unit}`) + serializeUnitFile(u);
 }
 
-/** ExecStartPre=+ that makes /run/x as /run/sandbox/%i/x with the host's owner and mode. */
+/**
+ * ExecStartPre=! that makes /run/x with the host's owner and mode, inside the
+ * sandbox ('!': as its root, in its namespaces, where /run is its private /run).
+ * Never '+': that runs as host root in the host's view, on /run/sandbox/NAME/x,
+ * a path the sandbox can write: a symlink planted there would make it chown
+ * and chmod a host directory. Inside, a symlink reaches only what the sandbox
+ * could change itself.
+ */
 export function runtimeDirCommand(d: RuntimeDir): string {
-  const rel = d.path.replace(/^\/run\//, '');
-  // %i stays a specifier: it is outside the quoted (and %-escaped) package path.
-  return `+/usr/bin/install -d -m ${(d.mode & 0o7777).toString(8).padStart(4, '0')} -o ${d.uid} -g ${d.gid} /run/sandbox/%i/${execArgument('runtime directory', rel)}`;
+  return `!/usr/bin/install -d -m ${(d.mode & 0o7777).toString(8).padStart(4, '0')} -o ${d.uid} -g ${d.gid} ${execArgument('runtime directory', d.path)}`;
 }
 
 function bindLines(i: InstanceFacts): string {
@@ -149,7 +146,10 @@ export function renderDropIn(s: ServiceFacts, i: InstanceFacts): string {
       {
         processContext: checkContextValue('label', i.processContext),
         privateNetwork: i.network === 'none' ? 'yes' : 'no',
+        // Only lo exists in a private network: say so to the IP firewall too (what systemd-analyze security asks).
+        ipAccess: i.network === 'none' ? 'IPAddressDeny=any\nIPAddressAllow=localhost\n' : '',
         bindPaths: bindLines(i),
+        dbus: i.allowDbus ? "\n# create --allow-dbus: the host's system bus, through which a root service can ask systemd for anything.\nBindPaths=-/run/dbus" : '',
       },
       'sandbox-instance.conf.in',
     )
@@ -166,5 +166,6 @@ export function sandboxUnitFiles(original: UnitFile, s: ServiceFacts, i: Instanc
     { path: serviceFilePath(s, i.name), content: renderService(original, s), role: 'service' },
     { path: dropInPath(s, i.name), content: renderDropIn(s, i), role: 'dropin' },
     { path: path.join(s.unitDir, targetName(s.unit)), content: renderTarget(s), role: 'target' },
+    { path: profileLinkPath(s, i.name), content: '', role: 'profile', linkTo: profileFile(i.profile ?? DEFAULT_PROFILE) },
   ];
 }

@@ -99,6 +99,24 @@ test('isolation inside a running sandbox: /usr read-only, own /etc and /var, oth
   assert.is((await h.ok(`systemctl show -p SELinuxContext --value ${A}`)).trim(), ctx);
 });
 
+test('the default profile holds the running service: capabilities, no_new_privs, seccomp, no host D-Bus; exposure ≤ 2.0 (vendor unit: above 9)', async () => {
+  assert.match(await h.ok(`readlink /etc/systemd/system/${A}.d/40-profile.conf`), /\/units\/profiles\/default\.conf\n$/);
+  const pid = await h.mainPid(A);
+  const status = await h.ok(`grep -E '^(NoNewPrivs|Seccomp|CapBnd):' /proc/${pid}/status`);
+  assert.match(status, /^NoNewPrivs:\s+1$/m);
+  assert.match(status, /^Seccomp:\s+2$/m);
+  const bnd = BigInt('0x' + /^CapBnd:\s+([0-9a-f]+)$/m.exec(status)![1]!);
+  // CAP_SYS_ADMIN 21, CAP_SYS_MODULE 16, CAP_SYS_PTRACE 19, CAP_MKNOD 27, CAP_NET_ADMIN 12, CAP_BPF 39
+  for (const bit of [21n, 16n, 19n, 27n, 12n, 39n]) assert.is((bnd >> bit) & 1n, 0n, `capability ${bit}`);
+  // CAP_NET_BIND_SERVICE 10, CAP_SETUID 7: what apache needs
+  for (const bit of [10n, 7n]) assert.is((bnd >> bit) & 1n, 1n, `capability ${bit}`);
+  assert.is((await h.exec(['nsenter', '-t', String(pid), '-m', 'test', '-e', '/run/dbus/system_bus_socket'])).exitCode, 1);
+  const level = (out: string) => Number(/Overall exposure level for \S+: (\d+\.\d)/.exec(out)![1]);
+  const sandboxed = level(await h.ok(`systemd-analyze security --no-pager ${A}`));
+  assert.ok(sandboxed <= 2.0, `exposure ${sandboxed}`);
+  assert.ok(level(await h.ok('systemd-analyze security --no-pager apache2.service')) > 9, 'the vendor unit');
+});
+
 test("editing the sandbox's config changes the sandbox, not the host or the other sandbox", async () => {
   const hostPorts = await h.ok('sha256sum /etc/apache2/ports.conf');
   await h.ok('echo "Listen 8080" >> /var/lib/sandbox/apache1/etc/apache2/ports.conf');

@@ -40,6 +40,16 @@ test('each writes its state into its own tree, the host copy is untouched', asyn
   assert.is((await h.exec(['test', '-e', '/var/lib/sbxdemo/state'])).exitCode, 1);
 });
 
+test('under the default profile: NoNewPrivileges, seccomp, KillMode=control-group; exposure ≤ 2.5', async () => {
+  const pid = await h.mainPid(unit('demo1'));
+  const status = await h.ok(`grep -E '^(NoNewPrivs|Seccomp):' /proc/${pid}/status`);
+  assert.match(status, /^NoNewPrivs:\s+1$/m);
+  assert.match(status, /^Seccomp:\s+2$/m);
+  assert.is(await h.ok(`systemctl show -p KillMode --value ${unit('demo1')}`), 'control-group\n');
+  const level = Number(/Overall exposure level for \S+: (\d+\.\d)/.exec(await h.ok(`systemd-analyze security --no-pager ${unit('demo1')}`))![1]);
+  assert.ok(level <= 2.5, `exposure ${level}`);
+});
+
 test('systemctl reload sbxdemo.service (host unit stopped) reloads both sandboxes', async () => {
   const r = await h.exec(['systemctl', 'reload', 'sbxdemo.service']);
   assert.is.not(r.exitCode, 0);

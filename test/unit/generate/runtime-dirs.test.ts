@@ -1,5 +1,7 @@
 // A package's own /run directories (Fedora's /run/httpd, made by tmpfiles.d on
-// the host) are made again in the sandbox's private /run before anything else runs.
+// the host) are made again in the sandbox's private /run before anything else
+// runs: by a '!' command, inside the sandbox, never as host root on a path the
+// sandbox can write (a symlink planted there would turn it against the host).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { renderService, runtimeDirCommand } from '../../../src/generate/units.js';
@@ -18,17 +20,17 @@ const facts = {
   ],
 };
 
-test('runtimeDirCommand: install -d with the host mode and owner, in the host view of the private /run', () => {
-  assert.is(runtimeDirCommand(facts.runtimeDirs[0]!), '+/usr/bin/install -d -m 0710 -o 0 -g 48 /run/sandbox/%i/httpd');
-  assert.is(runtimeDirCommand({ path: '/run/a%b', mode: 0o1777, uid: 1, gid: 2 }), '+/usr/bin/install -d -m 1777 -o 1 -g 2 /run/sandbox/%i/a%%b');
+test("runtimeDirCommand: install -d with the host mode and owner, run inside the sandbox ('!'), on its private /run", () => {
+  assert.is(runtimeDirCommand(facts.runtimeDirs[0]!), '!/usr/bin/install -d -m 0710 -o 0 -g 48 /run/httpd');
+  assert.is(runtimeDirCommand({ path: '/run/a%b', mode: 0o1777, uid: 1, gid: 2 }), '!/usr/bin/install -d -m 1777 -o 1 -g 2 /run/a%%b');
 });
 
 test("the directories are made before the service's own ExecStartPre=, parents first", () => {
   const original = parseUnitFile('[Unit]\nDescription=httpd\n[Service]\nType=notify\nExecStartPre=/usr/bin/check\nExecStart=/usr/sbin/httpd -DFOREGROUND\n');
   const out = parseUnitFile(renderService(original, facts));
   assert.equal(out.getAll('Service', 'ExecStartPre'), [
-    '+/usr/bin/install -d -m 0710 -o 0 -g 48 /run/sandbox/%i/httpd',
-    '+/usr/bin/install -d -m 0700 -o 48 -g 48 /run/sandbox/%i/httpd/htcacheclean',
+    '!/usr/bin/install -d -m 0710 -o 0 -g 48 /run/httpd',
+    '!/usr/bin/install -d -m 0700 -o 48 -g 48 /run/httpd/htcacheclean',
     '/usr/bin/check',
   ]);
 });

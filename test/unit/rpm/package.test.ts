@@ -79,6 +79,9 @@ test('rpm -qlp: the tool, its data, man page, completion, config and state dir',
     '/usr/lib/sandbox/templates/sandbox-instance.conf.in',
     '/usr/lib/sandbox/templates/sandboxes.target.in',
     '/usr/lib/sandbox/units',
+    '/usr/lib/sandbox/units/profiles/default.conf',
+    '/usr/lib/sandbox/units/profiles/strict.conf',
+    '/usr/lib/sandbox/units/profiles/trusted.conf',
     '/usr/share/bash-completion/completions/sandbox',
     '/etc/sandbox',
     '/etc/sandbox/sandbox.conf',
@@ -167,6 +170,14 @@ test('installed: the state dir is 0711, the config and the tool in place', async
   assert.is((await fs.stat(path.join(unpacked, 'usr/bin/sandbox'))).mode & 0o7777, 0o755);
   assert.ok((await fs.stat(path.join(unpacked, 'usr/lib/sandbox/units'))).isDirectory());
   assert.ok((await fs.stat(path.join(unpacked, 'etc/sandbox/sandbox.conf'))).isFile());
+});
+
+test('installed: the profiles are the checkout\'s units/profiles, as they are', async () => {
+  const names = (await fs.readdir(path.join(PROJECT_DIR, 'units/profiles'))).sort();
+  assert.equal(names, ['default.conf', 'strict.conf', 'trusted.conf']);
+  for (const n of names) {
+    assert.is(await fs.readFile(path.join(unpacked, 'usr/lib/sandbox/units/profiles', n), 'utf8'), await fs.readFile(path.join(PROJECT_DIR, 'units/profiles', n), 'utf8'), n);
+  }
 });
 
 test('the wrapper runs the bundle with the system node', async () => {

@@ -57,7 +57,7 @@ function template(op: Op, scenario: Scenario): Promise<string> {
 
 // The values the dynamic crash point names take in a create of 'x' from sbxdemo.service.
 const EXPANSIONS: Record<string, string[]> = {
-  '${f.role}': ['service', 'dropin', 'target'],
+  '${f.role}': ['service', 'dropin', 'target', 'profile'],
   '${path.basename(file)}': ['x', 'sbxdemo@.service', '50-sandbox.conf', 'sbxdemo-sandboxes.target', 'x.sandbox'],
 };
 
