@@ -65,6 +65,7 @@ test('the drop-in binds an odd path as one item; a newline in a package path sto
     unitOwner: { uid: 0, gid: 0 },
     copy: [],
     runtimeDirs: [],
+    vendorNotes: [],
   };
   const req = { name: 'n', units: ['x.service'], packages: [], copy: [], exclude: [], network: 'none' as const, security: { kind: 'dynamic' as const }, profile: 'default' as const, allowDbus: false };
   const ctx = { version: 't', now: new Date(0), extraSharedDirs: [] };
