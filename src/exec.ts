@@ -5,6 +5,7 @@
 // a socket, which is what a Node pipe is (rpm's own macros run bash).
 import { execa } from 'execa';
 import { UnavailableError } from './errors.js';
+import { decodeName } from './payload/bytes.js';
 
 export interface RunResult {
   stdout: string;
@@ -13,8 +14,10 @@ export interface RunResult {
 }
 
 export interface RunOptions {
-  /** Written to the child's stdin, which is then closed. */
-  input?: string;
+  /** Written to the child's stdin, which is then closed (bytes: file names that are not UTF-8). */
+  input?: string | Buffer;
+  /** stdout holds file names: bytes that are not UTF-8 are kept (payload/bytes.ts), not turned into U+FFFD. */
+  namesOnStdout?: boolean;
   /** Added to this process's environment. */
   env?: Record<string, string>;
   cwd?: string;
@@ -27,11 +30,17 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
     ...(options.env ? { env: options.env } : {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.namesOnStdout ? { encoding: 'buffer' as const } : {}),
   });
   if (r.failed && r.exitCode === undefined && (r as { code?: string }).code === 'ENOENT') {
     throw new UnavailableError(`${file} is not installed (needed to run '${file} ${args.join(' ')}')`);
   }
-  return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), exitCode: r.exitCode ?? 1 };
+  // With encoding 'buffer', execa gives a Uint8Array.
+  const bytes = (v: unknown) => (v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : undefined);
+  const text = (v: unknown) => bytes(v)?.toString('utf8') ?? String(v ?? '');
+  const out = bytes(r.stdout);
+  const stdout = out ? decodeName(out) : text(r.stdout);
+  return { stdout, stderr: text(r.stderr), exitCode: r.exitCode ?? 1 };
 }
 
 /** Is a program on PATH? */

@@ -16,6 +16,7 @@ import { entryTypeOf, isSpecial } from './file-type.js';
 import type { CopyHow, PlanNote } from './rules.js';
 import { walkTree } from './walk.js';
 import { formatDump, parseDump } from './xattr-dump.js';
+import { decodeName, encodeName, fsPath } from './bytes.js';
 
 export interface CopyEntry {
   path: string;
@@ -43,10 +44,18 @@ export interface CopyResult {
 }
 
 const CP = ['-a', '--preserve=all', '--no-dereference'];
-// Keep each cp / getfattr command line well under the kernel's limit.
+// Keep each getfattr batch well under the kernel's limit on a command line.
 const BATCH = 500;
-/** sh -c script: touch -c -r FROM TO for each pair of arguments, stopping at the first failure. */
-const TOUCH_PAIRS = 'while [ $# -gt 1 ]; do touch -c -r "$1" "$2" || exit 1; shift 2; done';
+// File names go to children NUL-separated on stdin, as bytes (a name that is
+// not UTF-8 cannot be an argument: Node encodes arguments as UTF-8). bash's
+// read takes one name at a time and hands it on as an argument, byte for byte.
+/** The first name is the target directory; xargs gives cp the rest, in as few runs as fit. */
+const CP_INTO = `IFS= read -r -d '' dest && exec xargs -0 -r cp ${CP.join(' ')} -t "$dest"`;
+/** touch -c -r FROM TO for each pair of names, stopping at the first failure. */
+const TOUCH_PAIRS = `while IFS= read -r -d '' from && IFS= read -r -d '' to; do touch -c -r "$from" "$to" || exit 1; done`;
+
+/** Names as a NUL-separated byte list for stdin. */
+const nulList = (names: readonly string[]) => Buffer.concat(names.flatMap((n) => [encodeName(n), Buffer.from([0])]));
 
 function chunks<T>(list: readonly T[], size = BATCH): T[][] {
   const out: T[][] = [];
@@ -56,7 +65,7 @@ function chunks<T>(list: readonly T[], size = BATCH): T[][] {
 
 async function exists(file: string): Promise<boolean> {
   try {
-    await fs.lstat(file);
+    await fs.lstat(fsPath(file));
     return true;
   } catch {
     return false;
@@ -64,7 +73,7 @@ async function exists(file: string): Promise<boolean> {
 }
 
 async function isRealDir(file: string): Promise<boolean> {
-  return (await fs.lstat(file)).isDirectory();
+  return (await fs.lstat(fsPath(file))).isDirectory();
 }
 
 async function cp(args: string[], what: string): Promise<void> {
@@ -72,18 +81,28 @@ async function cp(args: string[], what: string): Promise<void> {
   if (r.exitCode !== 0) throw new SandboxError(`copying ${what} failed: ${r.stderr.trim()}`);
 }
 
+/** cp every source into dir (hard links among them stay links). */
+async function cpInto(dir: string, sources: readonly string[], what: string): Promise<void> {
+  if (sources.length === 0) return;
+  const r = await run('bash', ['-c', CP_INTO], { input: nulList([dir, ...sources]) });
+  if (r.exitCode !== 0) throw new SandboxError(`copying ${what} failed: ${r.stderr.trim()}`);
+}
+
 /** Owner, mode, xattrs and times of host directories onto their copies (after everything inside was written). */
 async function cloneDirMetadata(paths: Paths, dest: string, dirs: readonly string[]): Promise<void> {
   for (const d of dirs) {
     // stat, not lstat: a parent is what the path goes through
-    const st = await fs.stat(paths.host(d));
-    const to = path.join(dest, d);
+    const st = await fs.stat(fsPath(paths.host(d)));
+    const to = fsPath(path.join(dest, d));
     await fs.lchown(to, st.uid, st.gid);
     await fs.chmod(to, st.mode & 0o7777);
   }
   // xattrs after the mode: a restored ACL then sets the group bits itself.
   for (const batch of chunks(dirs)) {
-    const got = await run('getfattr', ['-h', '-d', '-m', '-', '-e', 'hex', '--absolute-names', ...batch.map((d) => paths.host(d))]);
+    const got = await run('xargs', ['-0', 'getfattr', '-h', '-d', '-m', '-', '-e', 'hex', '--absolute-names'], {
+      input: nulList(batch.map((d) => paths.host(d))),
+      namesOnStdout: true,
+    });
     if (got.exitCode !== 0) throw new SandboxError(`reading xattrs failed: ${got.stderr.trim()}`);
     const records = parseDump(got.stdout).map((r) => ({ ...r, path: path.join(dest, paths.unhost(r.path)) }));
     if (records.length === 0) continue;
@@ -94,7 +113,7 @@ async function cloneDirMetadata(paths: Paths, dest: string, dirs: readonly strin
   // them to the nanosecond; fs.utimes takes a double and loses the last digits.
   // One shell runs every touch: a process started by the shell is far cheaper than one started by node.
   for (const batch of chunks(dirs)) {
-    const r = await run('sh', ['-c', TOUCH_PAIRS, 'sh', ...batch.flatMap((d) => [paths.host(d), path.join(dest, d)])]);
+    const r = await run('bash', ['-c', TOUCH_PAIRS], { input: nulList(batch.flatMap((d) => [paths.host(d), path.join(dest, d)])) });
     if (r.exitCode !== 0) throw new SandboxError(`setting the times of ${batch.join(' ')} failed: ${r.stderr.trim()}`);
   }
 }
@@ -111,7 +130,7 @@ export async function copyPlan(
   await fs.mkdir(dest, { recursive: true });
 
   const makeDir = async (p: string) => {
-    await fs.mkdir(path.join(dest, p));
+    await fs.mkdir(fsPath(path.join(dest, p)));
     made.add(p);
     result.madeDirs.push(p);
   };
@@ -128,7 +147,7 @@ export async function copyPlan(
   // the holes, and go down only into children that hold holes themselves.
   const copyAround = async (dir: string, holes: Map<string, string>) => {
     await makeDir(dir);
-    const names = (await fs.readdir(paths.host(dir))).sort();
+    const names = (await fs.readdir(fsPath(paths.host(dir)), { encoding: 'buffer' })).map(decodeName).sort();
     const plain: string[] = [];
     for (const name of names) {
       const child = path.posix.join(dir, name);
@@ -138,8 +157,8 @@ export async function copyPlan(
         await copyAround(child, holes);
       } else plain.push(paths.host(child));
     }
-    // One cp per batch of siblings, so hard links among them stay links.
-    for (const batch of chunks(plain)) await cp(['-t', path.join(dest, dir), ...batch], dir);
+    // One cp for the siblings (xargs splits only what does not fit), so hard links among them stay links.
+    await cpInto(path.join(dest, dir), plain, dir);
   };
 
   const total = plan.entries.length;

@@ -1,11 +1,13 @@
 // A record of a copied tree: what each entry was when it was copied, so a
 // later look can tell what the sandbox changed. One tab-separated line per
-// entry, in walk order; tabs, newlines and backslashes in names are escaped.
+// entry, in walk order; tabs, newlines and backslashes in names are escaped,
+// and a byte that is not UTF-8 is written \xHH (\xff).
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import { SandboxError } from '../errors.js';
 import { entryTypeOf, type EntryType } from './file-type.js';
 import { walkTree } from './walk.js';
+import { decodeName, fsPath } from './bytes.js';
 
 export interface ManifestRecord {
   /** Host view: /etc/apache2/apache2.conf */
@@ -29,7 +31,7 @@ export const MANIFEST_HEADER = '# sandbox manifest 1: path type mode uid gid siz
 function sha256File(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
-    createReadStream(file)
+    createReadStream(fsPath(file))
       .on('error', reject)
       .on('data', (d) => hash.update(d))
       .on('end', () => resolve(hash.digest('hex')));
@@ -49,15 +51,20 @@ export async function buildManifest(tree: string): Promise<ManifestRecord[]> {
       size: e.stats.size,
       mtime: e.stats.mtimeMs,
     };
-    if (type === 'symlink') rec.target = await fs.readlink(e.file);
+    if (type === 'symlink') rec.target = decodeName(await fs.readlink(fsPath(e.file), { encoding: 'buffer' }));
     if (type === 'file') rec.sha256 = await sha256File(e.file);
     out.push(rec);
   }
   return out;
 }
 
-const escape = (s: string) => s.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
-const unescape = (s: string) => s.replace(/\\([\\tnr])/g, (_, c: string) => ({ '\\': '\\', t: '\t', n: '\n', r: '\r' })[c]!);
+// A byte that is not UTF-8 (carried as U+DC00+byte, see bytes.ts) is written \xHH.
+const escape = (s: string) =>
+  s.replace(/[\\\t\n\r]|(?<![\ud800-\udbff])[\udc80-\udcff]/g, (c) =>
+    c.charCodeAt(0) >= 0xdc80 ? `\\x${(c.charCodeAt(0) - 0xdc00).toString(16)}` : ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!,
+  );
+const unescape = (s: string) =>
+  s.replace(/\\([\\tnr]|x[89a-f][0-9a-f])/g, (_, c: string) => (c.length === 3 ? String.fromCharCode(0xdc00 + parseInt(c.slice(1), 16)) : ({ '\\': '\\', t: '\t', n: '\n', r: '\r' })[c]!));
 
 export function formatManifest(records: readonly ManifestRecord[]): string {
   const lines = records.map((r) =>

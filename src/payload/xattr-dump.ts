@@ -6,22 +6,23 @@
 // In PATH, getfattr writes "\", newline and CR as \ooo octal; setfattr reads
 // any \ooo back. Values stay in getfattr's own encodings ("text", 0x…, 0s…).
 
+import { decodeName, encodeName } from './bytes.js';
+
 export interface XattrRecord {
   path: string;
   attrs: Array<[name: string, value: string]>;
 }
 
 export function quotePath(p: string): string {
-  let out = '';
-  for (const byte of Buffer.from(p, 'utf8')) {
-    out += byte < 0x20 || byte === 0x7f || byte === 0x5c ? '\\' + byte.toString(8).padStart(3, '0') : String.fromCharCode(byte);
-  }
-  // Bytes ≥ 0x80 were kept as latin1 chars above: turn them back into UTF-8 text.
-  return Buffer.from(out, 'latin1').toString('utf8');
+  // Control bytes, '\' and bytes that are not UTF-8 (bytes.ts) as \ooo; UTF-8 text as it is.
+  return p.replace(/[\x00-\x1f\x7f\\]|(?<![\ud800-\udbff])[\udc80-\udcff]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return '\\' + (code >= 0xdc80 ? code - 0xdc00 : code).toString(8).padStart(3, '0');
+  });
 }
 
 export function unquotePath(q: string): string {
-  const bytes = Buffer.from(q, 'utf8');
+  const bytes = encodeName(q);
   const out: number[] = [];
   for (let i = 0; i < bytes.length; i++) {
     const oct = bytes.subarray(i + 1, i + 4).toString('latin1');
@@ -30,7 +31,7 @@ export function unquotePath(q: string): string {
       i += 3;
     } else out.push(bytes[i]!);
   }
-  return Buffer.from(out).toString('utf8');
+  return decodeName(Buffer.from(out));
 }
 
 export function formatDump(records: readonly XattrRecord[]): string {
