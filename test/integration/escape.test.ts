@@ -58,7 +58,7 @@ function verdict(probe: string, escaped: boolean, evidence: string): void {
 const probe = (sandbox: string, name: string, script: string, watch?: string) => runProbe(h, sandbox, name, script, watch ? { watch } : {});
 const show = (r: { rc: number; out: string }) => `probe exit ${r.rc}, its output:\n${r.out}`;
 /** Polls for a file the test host should never see; true if it shows up within ms. */
-const appears = async (p: string, ms = 3000) =>
+const appears = async (p: string, ms = 2000) =>
   (await h.exec(['sh', '-c', `for i in $(seq ${Math.ceil(ms / 100)}); do test -e "$1" && exit 0; sleep 0.1; done; exit 1`, 'sh', p])).exitCode === 0;
 
 test.before(async () => {
@@ -265,7 +265,15 @@ test('the /run symlink of one unit turns the other unit\'s ExecStartPre=+ agains
   const start = await h.sandbox('start', 'esc1'); // starts the second unit, sbxescape-rundir@esc1
   assert.ok([0, 1].includes(start.exitCode), `sandbox start: exit ${start.exitCode} ${start.stderr}`);
   const st = (await h.ok('stat -c "%u:%g %a" /etc/sbx-victim-dir')).trim();
-  verdict("the /run symlink of one unit turns the other unit's ExecStartPre=+ against a host directory", st !== '0:0 755', `host dir now ${st} (was 0:0 755); sandbox start exit ${start.exitCode} ${start.stderr}\n${show(r)}`);
+  const log = await h.ok('journalctl -u sbxescape-rundir@esc1.service -n 6 -o cat --no-pager');
+  verdict("the /run symlink of one unit turns the other unit's ExecStartPre=+ against a host directory", st !== '0:0 755',
+    `host dir now ${st} (was 0:0 755); sandbox start exit ${start.exitCode} ${start.stderr}\n${log}\n${show(r)}`);
+  // The second unit itself starts once the symlink is gone: the failure above was the symlink's, not a broken fixture.
+  const clean = await probe('esc1', 'run-symlink-undo', 'rm -f /run/sbxescape-rundir');
+  assert.is(clean.rc, 0, show(clean));
+  const again = await h.sandbox('start', 'esc1');
+  assert.is(again.exitCode, 0, again.stderr);
+  assert.is((await h.ok('systemctl is-active sbxescape-rundir@esc1.service')).trim(), 'active');
 });
 
 test("cgroup: move a process into another unit's cgroup, then delete --force leaves it running", async () => {
@@ -296,28 +304,39 @@ test("cgroup: move a process into another unit's cgroup, then delete --force lea
     `in ${cg}'s cgroup.procs: ${moved}; left after delete --force: ${left.join(' ') || 'none'}\n${show(r)}`);
 });
 
-/** Creates a one-unit sandbox of `unit` whose daemon lies about its main PID, starts and stops it; did the victim survive? */
+/** Creates a one-unit sandbox of `unit`; a refusal (one line, nothing else) is returned as its message. */
+async function createOrRefuse(unit: string, name: string): Promise<string | undefined> {
+  const c = await h.sandbox('create', '-u', unit, name);
+  if (c.exitCode === 0) return undefined;
+  // Refusing the vendor unit is a way to contain it, said in one line with its documented code.
+  assert.match(c.stderr, /^sandbox: .+$/m, c.stderr);
+  assert.ok([1, 2, 4].includes(c.exitCode), `create: exit ${c.exitCode} ${c.stderr}`);
+  assert.is(await exists(h, TREE(name)), false, 'a refused create writes no tree');
+  return `create refused (exit ${c.exitCode}): ${c.stderr}`;
+}
+
+/** A one-unit sandbox of `unit` whose daemon lies about its main PID is started and stopped: did the victim survive? */
 async function hijack(unit: string, name: string): Promise<{ escaped: boolean; evidence: string }> {
   const v = await startVictim(h, name);
-  const c = await h.sandbox('create', '-u', unit, name);
-  if (c.exitCode !== 0) {
-    // Refusing the unit is a way to contain it, said in one line.
-    assert.match(c.stderr, /^sandbox: .+$/m, c.stderr);
+  const refused = await createOrRefuse(unit, name);
+  if (refused) {
     const u = await victimUnharmed(h, v);
-    return { escaped: !u.ok, evidence: `create refused: ${c.stderr}\n${u.evidence}` };
+    return { escaped: !u.ok, evidence: `${refused}\n${u.evidence}` };
   }
   await h.ok(`echo ${v.pid} > ${TREE(name)}/etc/sbxescape/victim.pid`);
   const inst = `${unit.replace(/\.service$/, '')}@${name}.service`;
   const start = await h.sandbox('start', name);
   assert.ok([0, 1].includes(start.exitCode), `sandbox start: exit ${start.exitCode} ${start.stderr}`);
-  const adopted = (await h.ok(`systemctl show -p MainPID --value ${inst}`)).trim();
+  const adopted = (await h.ok(`systemctl show -p ActiveState -p SubState -p MainPID ${inst}; journalctl -u ${inst} -n 6 -o cat --no-pager`)).trim();
+  const t0 = Date.now();
   const stop = await h.sandbox('stop', name);
+  const stopMs = Date.now() - t0;
   assert.is(stop.exitCode, 0, stop.stderr);
   await h.ok('sleep 0.3');
   const u = await victimUnharmed(h, v);
   const del = await h.sandbox('delete', '--force', name);
   assert.is(del.exitCode, 0, del.stderr);
-  return { escaped: !u.ok, evidence: `sandbox start exit ${start.exitCode} ${start.stderr}; ${inst} MainPID while running: ${adopted} (victim ${v.pid}); after sandbox stop: ${u.evidence}` };
+  return { escaped: !u.ok, evidence: `sandbox start exit ${start.exitCode} ${start.stderr}; ${inst} while running (victim ${v.pid}):\n${adopted}\nafter sandbox stop (${stopMs} ms): ${u.evidence}` };
 }
 
 test('PID file hijack: a forking daemon names a host process in its PIDFile=, then sandbox stop', async () => {
@@ -330,10 +349,35 @@ test('MAINPID= hijack: a notify daemon sends MAINPID= of a host process, then sa
   verdict('MAINPID= hijack: a notify daemon sends MAINPID= of a host process, then sandbox stop', r.escaped, r.evidence);
 });
 
+test('KillMode=process: a child of the daemon outlives sandbox stop', async () => {
+  const sleepers = async () => {
+    const r = await h.exec(['pgrep', '-f', '-x', 'sleep 31338']);
+    assert.ok([0, 1].includes(r.exitCode), `pgrep: exit ${r.exitCode}`);
+    return r.stdout.split('\n').filter(Boolean);
+  };
+  const refused = await createOrRefuse('sbxescape-killmode.service', 'kmode');
+  let evidence = refused ?? '';
+  let left: string[] = [];
+  if (!refused) {
+    const start = await h.sandbox('start', 'kmode');
+    assert.is(start.exitCode, 0, start.stderr);
+    await h.ok('for i in $(seq 50); do pgrep -f -x "sleep 31338" && exit 0; sleep 0.1; done; exit 1');
+    const stop = await h.sandbox('stop', 'kmode');
+    assert.is(stop.exitCode, 0, stop.stderr);
+    left = await sleepers();
+    const del = await h.sandbox('delete', '--force', 'kmode');
+    assert.is(del.exitCode, 0, del.stderr);
+    evidence = `the daemon's child after sandbox stop: ${left.join(' ') || 'gone'}; after delete --force: ${(await sleepers()).join(' ') || 'gone'}`;
+  }
+  const cleanup = await h.sh('pkill -f -x "sleep 31338"');
+  assert.ok([0, 1].includes(cleanup.exitCode), `pkill: exit ${cleanup.exitCode}`);
+  verdict('KillMode=process: a child of the daemon outlives sandbox stop', left.length > 0, evidence);
+});
+
 test('known open probes and harness-bound probes name probes of this file', () => {
   const names = results.map((r) => r.probe);
   for (const k of [...KNOWN_OPEN, ...HARNESS_BOUND]) assert.ok(names.includes(k.probe), `${k.probe} is not a probe that ran`);
-  assert.is(names.length, 23);
+  assert.is(names.length, 24);
 });
 
 test.run();

@@ -37,8 +37,10 @@ export async function runProbe(h: SandboxHost, sandbox: string, name: string, sc
     const sofar = await h.exec(['cat', `${q}/${name}.out`]);
     throw new Error(`probe ${name} in ${sandbox} did not finish (is the runner running?); its output (cat exit ${sofar.exitCode}):\n${sofar.stdout}`);
   }
-  const out = await h.ok(`cat ${q}/${name}.out`);
-  const rc = Number((await h.ok(`cat ${q}/${name}.rc`)).trim());
+  const done = await h.exec(['sh', '-c', 'cat "$1.rc" "$1.out"', 'sh', `${q}/${name}`]);
+  if (done.exitCode !== 0) throw new Error(`probe ${name} in ${sandbox}: cannot read its status and output: ${done.stderr}`);
+  const rc = Number(done.stdout.slice(0, done.stdout.indexOf('\n')));
+  const out = done.stdout.slice(done.stdout.indexOf('\n') + 1);
   const watched = wait.stdout.split('\n').filter((l) => l.startsWith('watch: ')).map((l) => l.slice(7));
   return { rc, out, watched };
 }
