@@ -13,6 +13,7 @@ import { buildManifest, formatManifest } from '../payload/manifest.js';
 import { assertReplaceable, tempPathOf, writeFileAtomic, writeGenerated } from '../apply/atomic-write.js';
 import { removeInside } from '../apply/safe-remove.js';
 import { Undo } from '../apply/undo.js';
+import { mkdirInside } from '../apply/mkdir-inside.js';
 import type { CreatePlan } from './plan.js';
 import { crashPoint } from '../apply/crash-point.js';
 
@@ -116,11 +117,7 @@ export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHo
     say(`Copying ${plan.payload.entries.length} paths of ${plan.record.packages.join(', ')} into ${plan.tree}`);
     await copyPlan(paths, { entries: plan.payload.entries, excludes: plan.payload.excludes }, staging, { onProgress: hooks.onCopy });
     crashPoint('create:copied');
-    for (const d of plan.create) {
-      const dir = path.join(staging, d.path);
-      await fs.mkdir(dir, { recursive: true, mode: d.mode });
-      await fs.chown(dir, d.uid, d.gid);
-    }
+    for (const d of plan.create) await mkdirInside(staging, d.path, d);
     say(`Labelling the tree ${plan.label.fileContext}`);
     await labelTree(staging, plan.label.fileContext);
     crashPoint('create:labelled');
