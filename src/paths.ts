@@ -13,6 +13,8 @@ export interface Paths {
   readonly configDir: string;
   /** Where generated units go: <root>/etc/systemd/system */
   readonly unitDir: string;
+  /** The sandboxes' private /run directories: <root>/run/sandbox/NAME */
+  readonly runDir: string;
   /** Map an absolute host path (e.g. /etc/apache2) to its place under the root. */
   host(absolute: string): string;
   /** The inverse of host(): a path under the root back to the host's view. */
@@ -22,6 +24,8 @@ export interface Paths {
 export const DEFAULT_STATE_DIR = '/var/lib/sandbox';
 export const DEFAULT_CONFIG_DIR = '/etc/sandbox';
 export const DEFAULT_UNIT_DIR = '/etc/systemd/system';
+// The units' RuntimeDirectory=sandbox/%i (templates/sandbox-service.in) is bound as their /run.
+export const DEFAULT_RUN_DIR = '/run/sandbox';
 
 export function makePaths(root: string | undefined): Paths {
   const r = path.resolve(root ?? '/');
@@ -40,6 +44,7 @@ export function makePaths(root: string | undefined): Paths {
     stateDir: host(DEFAULT_STATE_DIR),
     configDir: host(DEFAULT_CONFIG_DIR),
     unitDir: host(DEFAULT_UNIT_DIR),
+    runDir: host(DEFAULT_RUN_DIR),
     host,
     unhost,
   };

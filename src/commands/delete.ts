@@ -9,6 +9,7 @@ import { note, pathsOf, type GlobalArgs } from './common.js';
 import { requireRootUnlessOffline } from './root.js';
 import { withHostErrors } from '../apply/host-error.js';
 import { crashPoint } from '../apply/crash-point.js';
+import { endUnitProcesses } from '../delete/processes.js';
 
 interface Args extends GlobalArgs {
   names: string[];
@@ -34,13 +35,18 @@ export const deleteCommand: CommandModule<GlobalArgs, Args> = {
     const client = paths.offline ? undefined : await SystemdClient.connect();
     try {
       if (client) {
+        // Every sandbox checked before any is stopped.
         for (const r of records) {
           for (const u of unitsOf(r)) {
             const p = await client.unitProperties(u);
-            if (p.activeState === 'inactive' || p.activeState === 'failed') continue;
-            if (!argv.force) throw new ConflictError(`sandbox '${r.name}' is running (${u} is ${p.activeState}); stop it first or use --force`);
-            note(`Stopping ${u}`);
-            await client.stop(u);
+            if (p.activeState === 'inactive' || p.activeState === 'failed' || argv.force) continue;
+            throw new ConflictError(`sandbox '${r.name}' is running (${u} is ${p.activeState}); stop it first or use --force`);
+          }
+        }
+        for (const r of records) {
+          for (const u of unitsOf(r)) {
+            note(`Stopping ${u} and killing what is left of it`);
+            await endUnitProcesses(client, r.name, u);
           }
           const enabled = await client.listUnitFilesByPatterns(unitsOf(r));
           if (enabled.some((f) => f.state === 'enabled')) await client.disableUnitFiles(unitsOf(r));

@@ -12,10 +12,12 @@ import { withSystemd } from '../systemd/client.js';
 import { withHostErrors } from '../apply/host-error.js';
 import { pathsOf, setExitCode, withJson, type GlobalArgs, type JsonArgs } from './common.js';
 import { runRecovery } from './recovery.js';
+import { bootRecovery } from './boot-recovery.js';
 import { requireRootUnlessOffline } from './root.js';
 
 interface Args extends GlobalArgs, JsonArgs {
   repair?: boolean;
+  recover?: boolean;
 }
 
 /** Finish interrupted operations, remove every repairable leftover, then look again: the checks of what is left. */
@@ -50,11 +52,17 @@ export const doctorCommand: CommandModule<GlobalArgs, Args> = {
         type: 'boolean',
         describe: 'finish interrupted creates and deletes, and remove what was generated for sandboxes that have no record (trees, units, labels); never removes a record',
       })
+      .option('recover', {
+        type: 'boolean',
+        describe: 'only finish interrupted deletes and roll back interrupted creates, then reload systemd; no checks (what sandbox-recover.service runs at boot)',
+      })
+      .conflicts('recover', ['repair', 'json'])
       .example('$0 doctor', 'show each check as ok/warn/fail')
       .example('$0 doctor --repair', 'also clean up leftovers')
       .example('$0 doctor --json', 'the same as JSON') as never,
   handler: withHostErrors(async (argv) => {
     const paths = pathsOf(argv);
+    if (argv.recover) return bootRecovery(paths);
     if (argv.repair) requireRootUnlessOffline(paths);
     // Repair first, so the host checks (label space) show the repaired state.
     let consistency: Check[];

@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { requireRecord, unitsOf } from '../lifecycle/sandboxes.js';
-import { followJournal, readJournal, renderEntry, sandboxMatches } from '../journal/read.js';
+import { followJournal, readJournal, renderEntry, sandboxQuery } from '../journal/read.js';
+import { listRecordNames } from '../config/record.js';
 import { pathsOf, requireLive, type GlobalArgs } from './common.js';
 
 interface Args extends GlobalArgs {
@@ -27,8 +28,8 @@ export const logsCommand: CommandModule<GlobalArgs, Args> = {
     const paths = pathsOf(argv);
     requireLive(paths, 'logs');
     const r = await requireRecord(paths, argv.name);
-    const matches = sandboxMatches(r.name, unitsOf(r));
-    if (argv.follow) return followJournal(matches, argv.lines, (l) => console.log(l));
-    for (const e of await readJournal(matches, argv.lines)) console.log(renderEntry(e));
+    const q = sandboxQuery(r.name, unitsOf(r), new Set(await listRecordNames(paths)));
+    if (argv.follow) return followJournal(q, argv.lines, (l) => console.log(l));
+    for (const e of await readJournal(q, argv.lines)) console.log(renderEntry(e));
   },
 };

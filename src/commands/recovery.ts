@@ -1,16 +1,16 @@
 // Runs before every command that may change the host: finishes or rolls back
 // what an interrupted create or delete left (see delete/recovery.ts).
 // `doctor` skips it (it only looks) unless given --repair.
-import { recover } from '../delete/recovery.js';
+import { recover, type RecoveryReport } from '../delete/recovery.js';
 import { openLabelStore } from '../labels/store.js';
 import type { Paths } from '../paths.js';
 import { mapHostErrors } from '../apply/host-error.js';
 import { pathsOf, note, type GlobalArgs } from './common.js';
 
-export async function runRecovery(paths: Paths): Promise<void> {
-  await mapHostErrors(async () => {
+export async function runRecovery(paths: Paths): Promise<RecoveryReport> {
+  return mapHostErrors(async () => {
     const store = await openLabelStore(paths);
-    await recover(paths, { release: (n) => store.release(n), commit: (n) => store.commit(n).catch(() => undefined) }, note);
+    return recover(paths, { release: (n) => store.release(n), commit: (n) => store.commit(n).catch(() => undefined) }, note);
   });
 }
 

@@ -14,6 +14,7 @@ import { assertReplaceable, tempPathOf, writeFileAtomic, writeGenerated } from '
 import { removeInside } from '../apply/safe-remove.js';
 import { writeLinkAtomic } from '../apply/atomic-link.js';
 import { Undo } from '../apply/undo.js';
+import { mkdirInside } from '../apply/mkdir-inside.js';
 import type { CreatePlan } from './plan.js';
 import { crashPoint } from '../apply/crash-point.js';
 
@@ -126,11 +127,7 @@ export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHo
     say(`Copying ${plan.payload.entries.length} paths of ${plan.record.packages.join(', ')} into ${plan.tree}`);
     await copyPlan(paths, { entries: plan.payload.entries, excludes: plan.payload.excludes }, staging, { onProgress: hooks.onCopy });
     crashPoint('create:copied');
-    for (const d of plan.create) {
-      const dir = path.join(staging, d.path);
-      await fs.mkdir(dir, { recursive: true, mode: d.mode });
-      await fs.chown(dir, d.uid, d.gid);
-    }
+    for (const d of plan.create) await mkdirInside(staging, d.path, d);
     say(`Labelling the tree ${plan.label.fileContext}`);
     await labelTree(staging, plan.label.fileContext);
     crashPoint('create:labelled');

@@ -63,7 +63,8 @@ export function planCreate(req: CreateRequest, facts: CreateFacts, label: Planne
     extraSharedDirs: ctx.extraSharedDirs,
   });
   const create = payload.toCreate.map((t) => ({ path: t.path, ...facts.unitOwner, mode: 0o755, reason: t.reason }));
-  const boundPaths = [...payload.entries.map((e) => e.path), ...create.map((c) => c.path)];
+  // A link is not bound: systemd would bind what it points at; the sandbox sees the host's own link, which points at the same.
+  const boundPaths = [...payload.entries.filter((e) => !e.link).map((e) => e.path), ...create.map((c) => c.path)];
   const files: GeneratedFile[] = [];
   for (const u of facts.units) {
     const generated = sandboxUnitFiles(

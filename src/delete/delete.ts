@@ -28,6 +28,10 @@ async function readIfGenerated(file: string): Promise<boolean> {
   }
 }
 
+export function runtimeDir(paths: Paths, name: string): string {
+  return path.join(paths.runDir, name);
+}
+
 /** Step 1: hide the sandbox. After this, delete always finishes. */
 export async function markDeleting(paths: Paths, name: string): Promise<void> {
   await fs.rename(recordPath(paths, name), deletingMarker(paths, name));
@@ -58,6 +62,8 @@ export async function finishDelete(paths: Paths, r: SandboxRecord, releaseLabel:
   crashPoint('delete:units-removed');
   if (await removeInside([paths.stateDir], paths.host(r.tree))) removed.push(r.tree);
   crashPoint('delete:tree-removed');
+  // Its private /run, which a unit with RuntimeDirectoryPreserve= leaves behind when stopped.
+  if (await removeInside([paths.runDir], runtimeDir(paths, r.name))) removed.push(paths.unhost(runtimeDir(paths, r.name)));
   await removeInside([paths.stateDir], manifestPath(paths, r.name));
   await releaseLabel(r.name);
   crashPoint('delete:label-released');

@@ -145,6 +145,22 @@ async function wantsLeftovers(paths: Paths, k: Known, dir: string): Promise<Find
   return out;
 }
 
+/** Private /run directories of sandboxes that have no record (a unit with RuntimeDirectoryPreserve= keeps its own). */
+async function runtimeLeftovers(paths: Paths, k: Known): Promise<Finding[]> {
+  const out: Finding[] = [];
+  for (const n of await ls(paths.runDir)) {
+    if (ownedBy(k, n)) continue;
+    const p = path.join(paths.runDir, n);
+    out.push(orphan('orphan runtime dir', `${paths.unhost(p)} is left from sandbox '${n}', which has no record`, () => removeInside([paths.runDir], p)));
+  }
+  return out;
+}
+
 export async function leftovers(paths: Paths, k: Known): Promise<Finding[]> {
-  return [...(await stateDirLeftovers(paths, k)), ...(await labelLeftovers(paths, k)), ...(await unitLeftovers(paths, k))];
+  return [
+    ...(await stateDirLeftovers(paths, k)),
+    ...(await labelLeftovers(paths, k)),
+    ...(await unitLeftovers(paths, k)),
+    ...(await runtimeLeftovers(paths, k)),
+  ];
 }

@@ -1,25 +1,34 @@
 // Reads the journal with journalctl -o json and renders entries like `journalctl -o short`.
 import { execa } from 'execa';
 import { run } from '../exec.js';
+import { escapeMessage } from './escape.js';
+import { isTrusted, trustedMatches } from './trust.js';
 
 export interface JournalEntry {
   time: Date;
   identifier: string;
   pid?: string;
   message: string;
+  /** The message's bytes as journald holds them. */
+  raw: Buffer;
   fields: Record<string, unknown>;
+}
+
+function bytesOf(v: unknown): Buffer {
+  // journald sends non-UTF-8 values as byte arrays
+  return Array.isArray(v) ? Buffer.from(v as number[]) : Buffer.from(String(v ?? ''), 'utf8');
 }
 
 export function parseJournalLine(line: string): JournalEntry | undefined {
   if (!line.trim()) return undefined;
   const f = JSON.parse(line) as Record<string, unknown>;
   const us = Number(f.__REALTIME_TIMESTAMP ?? 0);
-  const msg = f.MESSAGE;
-  // journald sends non-UTF-8 messages as byte arrays
-  const message = Array.isArray(msg) ? Buffer.from(msg as number[]).toString('utf8') : String(msg ?? '');
+  const raw = bytesOf(f.MESSAGE);
+  const message = raw.toString('utf8');
   return {
+    raw,
     time: new Date(us / 1000),
-    identifier: String(f.SYSLOG_IDENTIFIER ?? f._COMM ?? 'unknown'),
+    identifier: bytesOf(f.SYSLOG_IDENTIFIER ?? f._COMM ?? 'unknown').toString('utf8'),
     pid: f._PID !== undefined ? String(f._PID) : undefined,
     message,
     fields: f,
@@ -32,36 +41,39 @@ export function renderEntry(e: JournalEntry): string {
   const t = e.time;
   const two = (n: number) => String(n).padStart(2, '0');
   const stamp = `${MONTHS[t.getMonth()]} ${two(t.getDate())} ${two(t.getHours())}:${two(t.getMinutes())}:${two(t.getSeconds())}`;
-  return `${stamp} ${e.identifier}${e.pid ? `[${e.pid}]` : ''}: ${e.message}`;
+  const head = `${stamp} ${escapeMessage(Buffer.from(e.identifier), 0)}${e.pid ? `[${escapeMessage(Buffer.from(e.pid), 0)}]` : ''}: `;
+  return head + escapeMessage(e.raw, head.length);
 }
 
-/**
- * journalctl match arguments: the units' own output, systemd's messages about
- * them (UNIT= from PID 1, as `journalctl -u` does), or the tool's entries.
- */
-export function sandboxMatches(name: string, units: string[]): string[] {
-  const out: string[] = [];
-  for (const u of units) out.push(`_SYSTEMD_UNIT=${u}`, '+', `UNIT=${u}`, '_PID=1', '+');
-  out.push(`SANDBOX_NAME=${name}`);
-  return out;
+/** What `logs NAME` reads: the journalctl matches and the check every entry must pass (journal/trust.ts). */
+export interface SandboxQuery {
+  matches: string[];
+  keep: (e: JournalEntry) => boolean;
 }
 
-export async function readJournal(matches: string[], lines: number): Promise<JournalEntry[]> {
-  const r = await run('journalctl', ['-o', 'json', '--no-pager', '-n', String(lines), ...matches]);
+export function sandboxQuery(name: string, units: string[], sandboxNames: Set<string>): SandboxQuery {
+  return { matches: trustedMatches(name, units), keep: (e) => isTrusted(e.fields, name, units, sandboxNames) };
+}
+
+export async function readJournal(q: SandboxQuery, lines: number): Promise<JournalEntry[]> {
+  const r = await run('journalctl', ['-o', 'json', '--no-pager', '-n', String(lines), ...q.matches]);
   if (r.exitCode !== 0) throw new Error(`journalctl failed: ${r.stderr.trim()}`);
-  return r.stdout.split('\n').map(parseJournalLine).filter((e): e is JournalEntry => e !== undefined);
+  return r.stdout
+    .split('\n')
+    .map(parseJournalLine)
+    .filter((e): e is JournalEntry => e !== undefined && q.keep(e));
 }
 
 /** Follow the journal until the process is interrupted. */
-export async function followJournal(matches: string[], lines: number, print: (s: string) => void): Promise<void> {
-  const child = execa('journalctl', ['-o', 'json', '--no-pager', '-f', '-n', String(lines), ...matches], { stdin: 'ignore', stderr: 'ignore', buffer: false, reject: false });
+export async function followJournal(q: SandboxQuery, lines: number, print: (s: string) => void): Promise<void> {
+  const child = execa('journalctl', ['-o', 'json', '--no-pager', '-f', '-n', String(lines), ...q.matches], { stdin: 'ignore', stderr: 'ignore', buffer: false, reject: false });
   let rest = '';
   child.stdout?.on('data', (d: Buffer) => {
     const parts = (rest + d.toString()).split('\n');
     rest = parts.pop() ?? '';
     for (const p of parts) {
       const e = parseJournalLine(p);
-      if (e) print(renderEntry(e));
+      if (e && q.keep(e)) print(renderEntry(e));
     }
   });
   const stop = () => child.kill('SIGTERM');

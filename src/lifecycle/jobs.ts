@@ -64,7 +64,7 @@ async function isGeneratedFile(file: string): Promise<boolean> {
 
 async function lastLines(unit: string): Promise<string[]> {
   try {
-    return (await readJournal([`_SYSTEMD_UNIT=${unit}`], 10)).map(renderEntry);
+    return (await readJournal({ matches: [`_SYSTEMD_UNIT=${unit}`], keep: () => true }, 10)).map(renderEntry);
   } catch {
     return [];
   }

@@ -141,6 +141,8 @@ export interface PlanEntry {
   how: CopyHow;
   /** Why it was chosen, for --dry-run. */
   reason: string;
+  /** A symbolic link on the host: copied as a link, never bound (systemd would bind what it points at). */
+  link?: boolean;
 }
 
 export interface PlanNote {
@@ -237,9 +239,10 @@ export function planPayload(input: PayloadInput): PayloadPlan {
 
   // A file is never a shared directory, even where everything below one is shared.
   const isSharedDir = (p: string, type: HostType) => (type === 'dir' || type === 'missing') && isShared(p);
-  const add = (p: string, how: CopyHow, reason: string) => {
+  const add = (p: string, how: CopyHow, reason: string, type?: HostType) => {
     const prev = planned.get(p);
-    planned.set(p, prev ? { path: p, how: prev.how === 'whole' ? 'whole' : how, reason: `${prev.reason}; ${reason}` } : { path: p, how, reason });
+    const link = type === 'symlink' ? { link: true } : {};
+    planned.set(p, prev ? { ...prev, how: prev.how === 'whole' ? 'whole' : how, reason: `${prev.reason}; ${reason}` } : { path: p, how, reason, ...link });
   };
   const whereIs = (p: string) => {
     const parent = path.posix.dirname(p);
@@ -260,7 +263,7 @@ export function planPayload(input: PayloadInput): PayloadPlan {
     else if (f.type === 'dir') {
       const parent = path.posix.dirname(p);
       add(p, 'whole', isShared(parent) ? `${who}the service's own directory (in system-wide ${parent})` : `${who}directory listed by the package`);
-    } else add(p, 'entry', `${who}package ${f.type} ${whereIs(p)}`);
+    } else add(p, 'entry', `${who}package ${f.type} ${whereIs(p)}`, f.type);
   }
 
   // Directories the unit names.
@@ -272,6 +275,10 @@ export function planPayload(input: PayloadInput): PayloadPlan {
     else if (isNeverCopied(p)) skipped.push({ path: p, reason: `${why}; runtime path: never copied` });
     else if (isSharedDir(p, d.type)) skipped.push({ path: p, reason: `${why}; a system-wide directory is never copied whole` });
     else if (d.type === 'missing') toCreate.set(p, { path: p, reason: `${why}; absent on the host` });
+    else if (d.type === 'symlink') {
+      // An admin's relocation (/var/lib/foo -> /data/foo): a copy of the link, bound, would give the sandbox the host's live target.
+      throw new UsageError(`${p} (named by ${d.directive}=) is a symbolic link on the host; a sandbox gets its own copy of what its unit names, never what a link points at: make it a directory (or a bind mount) on the host`);
+    }
     else if (isSpecial(d.type)) skipped.push({ path: p, reason: `${why}; ${d.type}: never copied` });
     else add(p, d.type === 'dir' ? 'whole' : 'entry', why);
   }
@@ -300,7 +307,7 @@ export function planPayload(input: PayloadInput): PayloadPlan {
     if (c.type === 'missing') throw refuse('no such file on the host');
     if (isSpecial(c.type)) throw refuse(`a ${c.type} cannot be copied`);
     if (excludes.includes(p)) throw refuse('also given as --exclude');
-    add(p, c.type === 'dir' ? 'whole' : 'entry', '--copy');
+    add(p, c.type === 'dir' ? 'whole' : 'entry', '--copy', c.type);
   }
   skipped.push(...dropCovered(planned, excludes));
 

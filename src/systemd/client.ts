@@ -210,6 +210,27 @@ export class SystemdClient {
     return toChanges(changes);
   }
 
+  /** Send a signal to the unit's processes: who = 'main' | 'control' | 'all' (every process of its cgroup). */
+  async killUnit(name: string, who: 'main' | 'control' | 'all', signal: number): Promise<void> {
+    await this.manager('KillUnit', 'ssi', [name, who, signal]);
+  }
+
+  /** The unit's cgroup path below systemd's cgroup root; '' when it has none (inactive and empty). */
+  async controlGroup(name: string): Promise<string> {
+    return String(await this.unitProperty(name, SERVICE_IFACE, 'ControlGroup'));
+  }
+
+  /** The slice the unit runs in (its cgroup's parent), even while it is inactive. */
+  async slice(name: string): Promise<string> {
+    return String(await this.unitProperty(name, SERVICE_IFACE, 'Slice'));
+  }
+
+  private async unitProperty(name: string, iface: string, prop: string): Promise<unknown> {
+    const path = await this.loadUnit(name);
+    const [v] = await this.call(path, PROPERTIES_IFACE, 'Get', 'ss', [iface, prop]);
+    return (v as { value: unknown }).value ?? '';
+  }
+
   async fragmentPath(name: string): Promise<string> {
     const path = await this.loadUnit(name);
     const [v] = await this.call(path, PROPERTIES_IFACE, 'Get', 'ss', [UNIT_IFACE, 'FragmentPath']);

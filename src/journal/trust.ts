@@ -1,0 +1,47 @@
+// Which journal entries `logs` may show. Any process that can reach journald
+// (a sandbox can: the journal's sockets are bound into it) sets any field it
+// likes, SANDBOX_NAME= and UNIT= included; only the fields whose names start
+// with '_' are journald's own, taken from the sender's kernel credentials,
+// executable and cgroup. So:
+// - a sandbox's own output is matched by _SYSTEMD_UNIT= of its units;
+// - systemd's messages about a unit by UNIT= together with _PID=1;
+// - the tool's entries (written by logger --journald, journal/write.ts) by
+//   SANDBOX_NAME= together with _UID=0 and the logger executable, and only
+//   when they came from no sandbox's unit (a root process of a sandbox can
+//   run logger too, but not leave its unit's cgroup unseen by journald).
+// (A sender with CAP_SYS_ADMIN can claim another pid in its credentials;
+// sandboxes that keep that capability can forge even these.)
+
+export const TOOL_COMM = 'logger';
+const TOOL_EXES = new Set(['/usr/bin/logger', '/bin/logger']);
+
+export type Fields = Record<string, unknown>;
+
+/** journalctl match arguments (groups joined by '+', OR between groups; same-field values OR within a group). */
+export function trustedMatches(name: string, units: string[]): string[] {
+  const out: string[] = [];
+  for (const u of units) out.push(`_SYSTEMD_UNIT=${u}`, '+', `UNIT=${u}`, '_PID=1', '+');
+  out.push(`SANDBOX_NAME=${name}`, '_UID=0', `_COMM=${TOOL_COMM}`);
+  return out;
+}
+
+const field = (f: Fields, k: string): string | undefined => (typeof f[k] === 'string' ? (f[k] as string) : undefined);
+
+/** Is the unit (or a cgroup path component) an instance of one of the sandboxes? */
+function isSandboxUnit(unit: string, sandboxNames: Set<string>): boolean {
+  const m = /^[^@/]+@([^/]+)\.service$/.exec(unit);
+  return m !== null && sandboxNames.has(m[1]!);
+}
+
+/** The entry's trusted fields prove it belongs to sandbox `name` (units `units`); `sandboxNames` are all recorded sandboxes. */
+export function isTrusted(f: Fields, name: string, units: string[], sandboxNames: Set<string>): boolean {
+  const unit = field(f, '_SYSTEMD_UNIT');
+  if (unit !== undefined && units.includes(unit)) return true;
+  if (field(f, '_PID') === '1' && units.includes(field(f, 'UNIT') ?? '')) return true;
+  if (field(f, 'SANDBOX_NAME') !== name) return false;
+  if (field(f, '_UID') !== '0' || field(f, '_COMM') !== TOOL_COMM || !TOOL_EXES.has(field(f, '_EXE') ?? '')) return false;
+  const names = new Set([...sandboxNames, name]);
+  if (unit !== undefined && isSandboxUnit(unit, names)) return false;
+  const cgroup = field(f, '_SYSTEMD_CGROUP') ?? '';
+  return !cgroup.split('/').some((c) => isSandboxUnit(c, names));
+}
