@@ -60,7 +60,7 @@ export const createCommand: CommandModule<GlobalArgs, Args> = {
         type: 'string',
         requiresArg: true,
         // Checked by the handler (one-line error), like --network.
-        describe: `hardening profile linked into the units: ${PROFILES.join(', ')} (default '${DEFAULT_PROFILE}'); one that stops the service from starting is not replaced by another`,
+        describe: `hardening profile, units/profiles/NAME.conf: ${PROFILES.join(', ')} (default: ${DEFAULT_PROFILE}); never swapped for a weaker one`,
       })
       .option('allow-dbus', {
         type: 'boolean',
@@ -71,7 +71,7 @@ export const createCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 create -u apache2.service apache1', 'sandbox apache2 (Fedora: -u httpd.service)')
       .example('$0 create -u apache2.service web1 web2 web3', 'three sandboxes, one daemon-reload')
       .example('$0 create --now -u apache2.service web4', 'create and start it')
-      .example('$0 create --profile strict -u apache2.service web5', 'tighter hardening (no JIT, fewer capabilities)')
+      .example('$0 create --profile strict -u apache2 web5', 'fewer capabilities, no JIT')
       .example('$0 create -u sbxdemo -P extra-data --exclude /var/log/sbxdemo demo1', '')
       .example('$0 create --dry-run -u apache2.service apache1', 'show every path, unit and the label') as never,
   // A full disk or a read-only file system is one line, not a stack (apply/host-error.ts).

@@ -48,7 +48,9 @@ async function checkRecord(paths: Paths, r: SandboxRecord): Promise<Finding[]> {
     if (!(await generatedAt(dropIn))) missing.push(paths.unhost(dropIn));
     // Records made before profiles (profile='') have no link.
     const link = path.join(path.dirname(dropIn), PROFILE_DROPIN);
-    if (r.profile && (await linkedProfile(link)) !== r.profile) missing.push(`${paths.unhost(link)} (a link to the '${r.profile}' profile)`);
+    // A link whose profile file is gone (removed by a package update) is as good as missing: systemd skips it.
+    const resolves = await fs.stat(link).then(() => true, () => false);
+    if (r.profile && ((await linkedProfile(link)) !== r.profile || !resolves)) missing.push(`${paths.unhost(link)} (a link to the '${r.profile}' profile)`);
     if (!(await generatedAt(body[0]!)) && !(await generatedAt(body[1]!))) missing.push(paths.unhost(body[0]!));
     if (!(await generatedAt(path.join(paths.unitDir, targetName(unit))))) missing.push(path.posix.join('/etc/systemd/system', targetName(unit)));
     if (missing.length) out.push({ kind: 'record without units', severity: 'fail', detail: `sandbox '${r.name}': ${missing.join(', ')} missing`, fix: recreate });

@@ -120,11 +120,11 @@ export function renderService(original: UnitFile, s: ServiceFacts): string {
 
 /**
  * ExecStartPre=! that makes /run/x with the host's owner and mode, inside the
- * sandbox ('!': as its root, in its namespaces, where /run is its private /run).
- * Never '+': that runs as host root in the host's view, on /run/sandbox/NAME/x,
- * a path the sandbox can write: a symlink planted there would make it chown
- * and chmod a host directory. Inside, a symlink reaches only what the sandbox
- * could change itself.
+ * sandbox ('!': as its root, under all its limits, where /run is its private /run).
+ * Never '+': that runs as host root without ProtectSystem= (the host's /etc
+ * writable), on a path the sandbox can write: a symlink planted there would make
+ * it chown and chmod a host directory. Under '!', a symlink reaches only what
+ * the sandbox could change itself.
  */
 export function runtimeDirCommand(d: RuntimeDir): string {
   return `!/usr/bin/install -d -m ${(d.mode & 0o7777).toString(8).padStart(4, '0')} -o ${d.uid} -g ${d.gid} ${execArgument('runtime directory', d.path)}`;

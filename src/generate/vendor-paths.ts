@@ -13,6 +13,8 @@ const PRIVATE_PLACES = ['/run', '/tmp', '/var/tmp', '/dev/shm'];
 /** Host places a sandbox must not be given even a read-only view of. */
 const HIDDEN_PLACES = ['/run', '/tmp', '/var/tmp', '/dev', '/proc', '/sys', '/home', '/root', DEFAULT_STATE_DIR];
 
+// The built-in list only: a file in a directory the tool config adds as shared
+// is refused rather than trusted (the body is rendered without the config).
 const isSharedDir = sharedDirMatcher();
 
 export interface OptionalPath {

@@ -6,12 +6,15 @@ import { directoryEnvironment, translateRuntimeDirectory } from './translate.js'
 import { isBoundOnItsOwn, isHiddenPlace, isMirrored, isPrivatePlace, splitOptional, treePath } from './vendor-paths.js';
 
 /**
- * Exec*= command prefixes. '+' runs a command with full privileges *outside*
- * the unit's namespaces (the host's /, /run, no capability bounding, no
- * SELinuxContext=): as '!' it runs inside every namespace and limit of the
- * sandbox, only without the User=/Group= switch, i.e. as the sandbox's own root,
- * which is what the vendor's '+' was after. PermissionsStartOnly=yes means '+'
- * on every control command. '!' and '!!' already run inside: kept.
+ * Exec*= command prefixes. '+' runs a command with full privileges: systemd 252
+ * still gives it the unit's bind mounts (the private /run), but none of the
+ * sandbox's protections (ProtectSystem=, ReadOnlyPaths=, the capability bounding
+ * set, seccomp, SELinuxContext=), so it is host root with the host's /etc and
+ * /usr writable (seen on the throwaway host). As '!' it runs under every
+ * namespace and limit of the sandbox, only without the User=/Group= switch,
+ * i.e. as the sandbox's own root, which is what the vendor's '+' was after.
+ * PermissionsStartOnly=yes means '+' on every control command. '!' and '!!'
+ * already run under the sandbox's limits: kept.
  */
 export function execLine(value: string, key: string, unit: UnitFacts): Outcome {
   const m = /^([-@:+!|]*)(.*)$/s.exec(value)!;

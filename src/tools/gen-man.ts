@@ -26,7 +26,9 @@ function files(): [string, string][] {
     [path.join(DEFAULT_STATE_DIR, 'NAME'), "The tree of sandbox NAME: its copies of the packages' /etc and /var."],
     [path.join(DEFAULT_STATE_DIR, '.labels'), 'The MCS labels held by sandboxes, one file each.'],
     [path.join(DEFAULT_UNIT_DIR, 'UNIT@.service'), 'The template every sandbox of UNIT runs from (or UNIT@NAME.service, when the package ships its own UNIT@.service).'],
-    [path.join(DEFAULT_UNIT_DIR, 'UNIT@NAME.service.d/'), 'The drop-in with the settings of sandbox NAME: its label, network and bind mounts.'],
+    [path.join(DEFAULT_UNIT_DIR, 'UNIT@NAME.service.d/'), 'The drop-ins of sandbox NAME: 50-sandbox.conf (its label, network and bind mounts) and 40-profile.conf, a symlink to its hardening profile.'],
+    // where the RPM installs them (a checkout has them in units/profiles/)
+    ['/usr/lib/sandbox/units/profiles/', 'The hardening profiles (default, strict, trusted) that create --profile links to; a new version reaches existing sandboxes at the next daemon-reload.'],
     [path.join(DEFAULT_UNIT_DIR, 'UNIT-sandboxes.target'), 'Starts, stops and enables every sandbox of UNIT together.'],
   ];
 }

@@ -100,12 +100,14 @@ test('Type=notify sending MAINPID= of a host process: no notify socket reaches s
   assert.is((await h.sandbox('delete', '--force', 'ntf')).exitCode, 0);
 });
 
-test("a '+' command runs inside the sandbox, as its root: its /run is the private one", async () => {
+test("a '+' command runs under the sandbox's limits, as its root: it cannot write the host's /etc", async () => {
   const c = await h.sandbox('create', '-u', 'sbxvendor-plus.service', 'plus');
   assert.is(c.exitCode, 0, c.stderr);
-  assert.match(await h.ok('cat /etc/systemd/system/sbxvendor-plus@.service'), /^ExecStartPre=!\/bin\/sh -c 'id -u > \/run\/sbxvendor-plus'$/m);
+  assert.match(await h.ok('cat /etc/systemd/system/sbxvendor-plus@.service'), /^ExecStartPre=!\/bin\/sh -c 'id -u > \/run\/sbxvendor-plus; touch \/etc\/sbxvendor-plus-escaped; exit 0'$/m);
   const start = await h.sandbox('start', 'plus');
   assert.is(start.exitCode, 0, start.stderr);
+  // systemd 252 gives a '+' command the private /run but a writable host /etc: the second write tells.
+  assert.is((await h.exec(['test', '-e', '/etc/sbxvendor-plus-escaped'])).exitCode, 1, "nothing written in the host's /etc");
   assert.is((await h.exec(['test', '-e', '/run/sbxvendor-plus'])).exitCode, 1, "nothing written in the host's /run");
   assert.is((await h.ok('cat /run/sandbox/plus/sbxvendor-plus')).trim(), '0');
   // The package's /run directory, made inside by '!install' with the package's owner and mode.

@@ -45,7 +45,7 @@ const EXPECTED_OK = [
   'create.demo2',
   'create.static',
   'start',
-  ...['apache2@web1', 'apache2@web2', 'sbxdemo@demo1', 'sbxdemo@demo2', 'sbxdemo@demo3'].map((u) => `active.${u}`),
+  ...['apache2@web1', 'apache2@web2', 'sbxdemo@demo1', 'sbxdemo@demo2', 'sbxdemo@demo3'].flatMap((u) => [`active.${u}`, `nnp.${u}`]),
   ...['web1', 'web2', 'demo1', 'demo2', 'demo3'].flatMap((n) => [`process-label.${n}`, `tree-label.${n}`]),
   'serves.web1',
   'serves.web2',

@@ -87,6 +87,12 @@ test('doctor: a record whose link is gone fails; a left-over link is repaired; a
   const missing = (await doctor()).filter((c) => c.name === 'record without units');
   assert.is(missing.length, 1);
   assert.match(missing[0]!.detail, /sandbox 'k1': .*40-profile\.conf \(a link to the 'default' profile\) missing/);
+  // k2: a link whose profile file is gone (a link made elsewhere, to a file that no longer exists) is missing too
+  const k2link = path.join(dropinDir(root, 'k2'), '40-profile.conf');
+  await fs.rm(k2link);
+  await fs.symlink('/nonexistent/units/profiles/default.conf', k2link);
+  const dangling = (await doctor()).filter((c) => c.name === 'record without units' && c.detail.includes("sandbox 'k2'"));
+  assert.is(dangling.length, 1);
   // k2: its record removed by hand → its link (and drop-in) are leftovers; --repair removes them
   await fs.rm(path.join(root, 'etc/sandbox/k2.sandbox'));
   const orphans = (await doctor()).filter((c) => c.name === 'orphan unit' && c.detail.includes('sbxdemo@k2.service.d/40-profile.conf'));

@@ -140,10 +140,12 @@ test('an existing name: conflict (4), the sandbox untouched', async () => {
 
 test('a hand-edited record: the error names the file, the line and the fix; delete removes nothing', async () => {
   const edits: [string, (t: string) => string, number][] = [
-    ['label=bogus appended', (t) => t + 'label=bogus\n', 14],
+    ['label=bogus appended', (t) => t + 'label=bogus\n', 16],
     ['label=bogus in place', (t) => t.replace(/^label=.*$/m, 'label=bogus'), 6],
     ['a garbage line', (t) => t.replace(/^network=none$/m, 'network=none\nthis is not a setting'), 11],
     ['network=bogus', (t) => t.replace(/^network=.*$/m, 'network=bogus'), 10],
+    ['profile=../x', (t) => t.replace(/^profile=.*$/m, 'profile=../x'), 11],
+    ['dbus=bogus', (t) => t.replace(/^dbus=.*$/m, 'dbus=bogus'), 12],
     ['name of another sandbox', (t) => t.replace(/^name=.*$/m, 'name=other'), 3],
     ['tree outside the state dir', (t) => t.replace(/^tree=.*$/m, 'tree=/etc'), 9],
     ['a missing key', (t) => t.replace(/^processContext=.*\n/m, ''), 0],

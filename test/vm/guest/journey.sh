@@ -93,6 +93,9 @@ systemctl daemon-reload
 check start sandbox start web1 web2 demo1 demo2 demo3
 for u in apache2@web1 apache2@web2 sbxdemo@demo1 sbxdemo@demo2 sbxdemo@demo3; do
 	check "active.$u" test "$(systemctl is-active "$u.service")" = active
+	# the default profile's NoNewPrivileges=yes holds together with the domain
+	# transition: what the module's nnp_transition rule allows
+	check "nnp.$u" grep -Eq '^NoNewPrivs:[[:space:]]+1$' "/proc/$(mainpid "$u.service")/status"
 done
 
 for n in web1 web2 demo1 demo2 demo3; do
