@@ -99,9 +99,9 @@ test('delete races a renameat2 exchange loop: the host directory behind the link
   const racerWasAlive = await alive(racer);
   await h.ok(`kill ${racer}`);
   assert.ok(racerWasAlive, 'the racer ran through the whole delete');
+  assert.is(await h.ok('cd /root/victim && sha256sum * | sort'), victimBefore);
   assert.is(r.exitCode, 0, r.stderr);
   assert.is((await h.exec(['test', '-e', tree('race1')])).exitCode, 1);
-  assert.is(await h.ok('cd /root/victim && sha256sum * | sort'), victimBefore);
 });
 
 test('logs: a forged SANDBOX_NAME= entry from another sandbox or a user is not shown; the tool\'s own is', async () => {
