@@ -93,7 +93,8 @@ export async function endUnitProcesses(client: SystemdClient, sandbox: string, u
     const ns = await mountNs(pid);
     if (ns && ns !== own) namespaces.add(ns);
   }
-  await client.stop(unit);
+  // A unit whose file is gone (not-found) cannot be stopped; it may still have processes, and the kill reaches them.
+  if ((await client.unitProperties(unit)).loadState === 'loaded') await client.stop(unit);
   // Fails when nothing is left to signal: what counts is what is read below.
   await client.killUnit(unit, 'all', SIGKILL).catch(() => undefined);
   const deadline = Date.now() + WAIT_MS;

@@ -6,9 +6,10 @@
 // - a sandbox's own output is matched by _SYSTEMD_UNIT= of its units;
 // - systemd's messages about a unit by UNIT= together with _PID=1;
 // - the tool's entries (written by logger --journald, journal/write.ts) by
-//   SANDBOX_NAME= together with _UID=0 and the logger executable, and only
-//   when they came from no sandbox's unit (a root process of a sandbox can
-//   run logger too, but not leave its unit's cgroup unseen by journald).
+//   SANDBOX_NAME= together with _UID=0 and _COMM=logger (and _EXE, when
+//   journald could read it before logger exited), and only when journald saw
+//   the sender's cgroup and it is no sandbox unit's: a root process of a
+//   sandbox can run logger too (or call itself so), but not hide its cgroup.
 // (A sender with CAP_SYS_ADMIN can claim another pid in its credentials;
 // sandboxes that keep that capability can forge even these.)
 
@@ -39,9 +40,12 @@ export function isTrusted(f: Fields, name: string, units: string[], sandboxNames
   if (unit !== undefined && units.includes(unit)) return true;
   if (field(f, '_PID') === '1' && units.includes(field(f, 'UNIT') ?? '')) return true;
   if (field(f, 'SANDBOX_NAME') !== name) return false;
-  if (field(f, '_UID') !== '0' || field(f, '_COMM') !== TOOL_COMM || !TOOL_EXES.has(field(f, '_EXE') ?? '')) return false;
+  if (field(f, '_UID') !== '0' || field(f, '_COMM') !== TOOL_COMM) return false;
+  const exe = field(f, '_EXE');
+  if (exe !== undefined && !TOOL_EXES.has(exe)) return false;
   const names = new Set([...sandboxNames, name]);
   if (unit !== undefined && isSandboxUnit(unit, names)) return false;
-  const cgroup = field(f, '_SYSTEMD_CGROUP') ?? '';
-  return !cgroup.split('/').some((c) => isSandboxUnit(c, names));
+  // A sender that exits at once may leave journald without its cgroup: then nothing proves where it came from.
+  const cgroup = field(f, '_SYSTEMD_CGROUP');
+  return cgroup !== undefined && !cgroup.split('/').some((c) => isSandboxUnit(c, names));
 }

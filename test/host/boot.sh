@@ -5,10 +5,12 @@
 # mount namespace, and `mount -n` keeps libmount from creating /run/mount on
 # the host's /run (plain `mount` does, even in a private namespace).
 #
-# usage: boot.sh NAME STAGE [-b DIR]... [-m UNIT]...
+# usage: boot.sh NAME STAGE [-b DIR]... [-m UNIT]... [-s DIR]...
 #   STAGE  an existing host directory; a tmpfs over it holds the overlay
 #   -b DIR bind the host's DIR read-only at the same path inside
 #   -m UNIT mask UNIT inside
+#   -s DIR copy the host's DIR/. over the root before boot (state a
+#          previous test host left, e.g. after a crash)
 set -eu
 name=$1 stage=$2
 shift 2
@@ -50,6 +52,8 @@ while [ $# -ge 2 ]; do
       mount -n -o remount,bind,ro "$root$2"
       ;;
     -m) ln -sf /dev/null "$root/etc/systemd/system/$2" ;;
+    # tar, not cp -a DIR/.: that gives / the seed directory's own mode (0700 from mktemp)
+    -s) tar -C "$2" -cf - . | tar -C "$root" -xpf - --no-overwrite-dir ;;
     *) echo "boot.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift 2

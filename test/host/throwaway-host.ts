@@ -53,6 +53,8 @@ export interface BootOptions {
   bind?: string[];
   /** Units to mask inside. Default: the network wait-online services (the test host only has lo). */
   mask?: string[];
+  /** Host directories whose contents are copied over the test host's root before it boots (files a previous host left). */
+  seed?: string[];
 }
 
 export interface TestHost {
@@ -100,8 +102,12 @@ export async function bootHost(opts: BootOptions = {}): Promise<TestHost> {
   const projectDir = realpathSync(opts.projectDir ?? findProjectDir());
   const node = nodeSetup();
   const binds = [projectDir, ...node.binds, ...(opts.bind ?? []).map((b) => realpathSync(b))];
-  const stage = pickStage([bootScript, node.realPath, ...binds]);
-  const args = [...binds.flatMap((b) => ['-b', b]), ...(opts.mask ?? DEFAULT_MASK).flatMap((u) => ['-m', u])];
+  const stage = pickStage([bootScript, node.realPath, ...binds, ...(opts.seed ?? [])]);
+  const args = [
+    ...binds.flatMap((b) => ['-b', b]),
+    ...(opts.mask ?? DEFAULT_MASK).flatMap((u) => ['-m', u]),
+    ...(opts.seed ?? []).flatMap((d) => ['-s', realpathSync(d)]),
+  ];
 
   await reapStaleHosts();
   const cgroup = createHostCgroup(`${name}.${++hostCount}`);

@@ -180,6 +180,17 @@ test('installed: the profiles are the checkout\'s units/profiles, as they are', 
   }
 });
 
+test('boot recovery: sandbox-recover.service installed as shipped in units/, enabled statically in sysinit.target.wants', async () => {
+  const unitDir = path.join(unpacked, 'usr/lib/systemd/system');
+  const installed = await fs.readFile(path.join(unitDir, 'sandbox-recover.service'), 'utf8');
+  assert.is(installed, readFileSync(path.join(PROJECT_DIR, 'units/sandbox-recover.service'), 'utf8'));
+  assert.match(installed, /^ExecStart=\/usr\/bin\/sandbox doctor --recover$/m);
+  assert.match(installed, /^Before=sysinit\.target /m);
+  assert.is(await fs.readlink(path.join(unitDir, 'sysinit.target.wants/sandbox-recover.service')), '../sandbox-recover.service');
+  const files = (await query('-l')).split('\n');
+  assert.ok(files.includes('/usr/lib/systemd/system/sysinit.target.wants/sandbox-recover.service'));
+});
+
 test('the wrapper runs the bundle with the system node', async () => {
   const wrapper = await fs.readFile(path.join(unpacked, 'usr/bin/sandbox'), 'utf8');
   assert.is(wrapper, '#!/bin/sh\nexec /usr/bin/node /usr/lib/sandbox/sandbox.mjs "$@"\n');

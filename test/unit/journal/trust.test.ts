@@ -1,0 +1,51 @@
+// Which journal entries `sandbox logs` shows, and how their text is printed:
+// decided on journald's trusted fields only, control characters escaped.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { isTrusted } from '../../../src/journal/trust.js';
+import { escapeMessage } from '../../../src/journal/escape.js';
+import { parseJournalLine, renderEntry } from '../../../src/journal/read.js';
+
+const UNITS = ['apache2@web.service'];
+const NAMES = new Set(['web', 'evil']);
+const tool = { SANDBOX_NAME: 'web', _UID: '0', _COMM: 'logger', _EXE: '/usr/bin/logger', _SYSTEMD_CGROUP: '/user.slice/session-1.scope', _SYSTEMD_UNIT: 'session-1.scope' };
+const trusted = (f: Record<string, unknown>) => isTrusted(f, 'web', UNITS, NAMES);
+
+test("the sandbox's own output, and systemd's messages about its unit", () => {
+  assert.ok(trusted({ _SYSTEMD_UNIT: 'apache2@web.service', MESSAGE: 'x' }));
+  assert.ok(trusted({ _PID: '1', UNIT: 'apache2@web.service' }));
+  assert.not.ok(trusted({ _PID: '4242', UNIT: 'apache2@web.service' }), 'UNIT= from anyone but PID 1');
+  assert.not.ok(trusted({ _SYSTEMD_UNIT: 'apache2@evil.service', UNIT: 'apache2@web.service' }));
+});
+
+test("the tool's entries: root's logger, from no sandbox unit", () => {
+  assert.ok(trusted(tool));
+  assert.ok(trusted({ ...tool, _EXE: undefined }), 'journald may miss _EXE of a logger that exited');
+  assert.ok(trusted({ ...tool, _SYSTEMD_UNIT: undefined, _SYSTEMD_CGROUP: '/testhost-exec' }));
+  assert.not.ok(trusted({ ...tool, _UID: '65534' }));
+  assert.not.ok(trusted({ ...tool, _COMM: 'python3' }));
+  assert.not.ok(trusted({ ...tool, _EXE: '/tmp/logger' }));
+  assert.not.ok(trusted({ ...tool, SANDBOX_NAME: 'other' }));
+  assert.not.ok(trusted({ ...tool, _SYSTEMD_UNIT: 'apache2@evil.service', _SYSTEMD_CGROUP: '/system.slice/system-apache2.slice/apache2@evil.service' }));
+  assert.not.ok(trusted({ ...tool, _SYSTEMD_UNIT: undefined, _SYSTEMD_CGROUP: '/system.slice/system-apache2.slice/apache2@evil.service/sub' }));
+  assert.not.ok(trusted({ ...tool, _SYSTEMD_CGROUP: undefined }), 'no cgroup: nothing proves where it came from');
+  assert.not.ok(trusted({ SANDBOX_NAME: 'web', UNIT: 'apache2@web.service', SYSLOG_IDENTIFIER: 'sandbox' }));
+});
+
+test('control characters are escaped, text and tabs are kept, continuation lines indented', () => {
+  const b = (s: string) => Buffer.from(s, 'utf8');
+  assert.is(escapeMessage(b('clear\x1b[2J title\x1b]0;owned\x07 end'), 0), 'clear\\x1b[2J title\\x1b]0;owned\\a end');
+  assert.is(escapeMessage(b('a\tb\rc\x7f\\d'), 0), 'a\tb\\rc\\x7f\\\\d');
+  assert.is(escapeMessage(b('one\ntwo\n'), 4), 'one\n    two');
+  assert.is(escapeMessage(b('grüße ✓ \u009b2J'), 0), 'grüße ✓ \\xc2\\x9b2J');
+  assert.is(escapeMessage(Buffer.from([0x61, 0xff, 0x62]), 0), 'a\\xffb');
+});
+
+test('an entry is rendered with its identifier and message escaped', () => {
+  const line = JSON.stringify({ __REALTIME_TIMESTAMP: '1700000000000000', SYSLOG_IDENTIFIER: 'x\x1b]0;t\x07', _PID: '7', MESSAGE: [0x68, 0x1b, 0x5b, 0x32, 0x4a, 0xff] });
+  const out = renderEntry(parseJournalLine(line)!);
+  assert.not.match(out, /[\x00-\x08\x0b-\x1f\x7f]/);
+  assert.match(out, / x\\x1b\]0;t\\a\[7\]: h\\x1b\[2J\\xff$/);
+});
+
+test.run();
