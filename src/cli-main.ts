@@ -6,7 +6,7 @@ import yargs from 'yargs';
 import { commands } from './commands/index.js';
 import { recoveryMiddleware } from './commands/recovery.js';
 import { rootDirMiddleware } from './commands/root-dir.js';
-import { ExitCode, UsageError, isSandboxError } from './errors.js';
+import { ExitCode, UsageError, escapeControls, isSandboxError } from './errors.js';
 import { VERSION } from './version.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -40,7 +40,8 @@ export async function main(argv: string[]): Promise<number> {
     await parser.parseAsync();
   } catch (e) {
     if (isSandboxError(e)) {
-      process.stderr.write(`sandbox: ${e.message}\n`);
+      // The last guard: a message that quotes a hostile value still prints as one line with no control character.
+      process.stderr.write(`sandbox: ${escapeControls(e.message)}\n`);
       return e.exitCode;
     }
     process.stderr.write(`sandbox: internal error: ${(e as Error)?.stack ?? String(e)}\n`);

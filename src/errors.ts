@@ -47,6 +47,16 @@ export class UnavailableError extends SandboxError {
   }
 }
 
+/** Control characters as escapes (\n, \t, \u001b): a message quoting a hostile value stays one line and prints none. */
+export function escapeControls(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+
+/** A value from the command line or a file, quoted for a one-line message. */
+export function shown(value: string): string {
+  return `'${escapeControls(value)}'`;
+}
+
 export function isSandboxError(e: unknown): e is SandboxError {
   return e instanceof SandboxError;
 }

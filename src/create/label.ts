@@ -2,7 +2,7 @@
 // the contexts built from it, and how to commit or release it.
 import type { Paths } from '../paths.js';
 import type { ToolConfig } from '../config/tool-config.js';
-import { UnavailableError, UsageError } from '../errors.js';
+import { shown, UnavailableError, UsageError } from '../errors.js';
 import { containerContexts, typeOf, withLevel, type ContainerContexts } from '../selinux/contexts.js';
 import { contextValid } from '../selinux/policy.js';
 import { openLabelStore } from '../labels/store.js';
@@ -50,7 +50,7 @@ export function checkStaticType(label: string, contexts: ContainerContexts): voi
   if (parts.length < 4) return;
   const want = contexts.process.split(':').slice(0, 3).join(':');
   if (parts.slice(0, 3).join(':') !== want) {
-    throw new UsageError(`label ${label}: a sandbox runs as ${want} (from ${contexts.source}); give the level alone (s0:cA,cB) or ${want}:s0:cA,cB`);
+    throw new UsageError(`label ${shown(label)}: a sandbox runs as ${want} (from ${contexts.source}); give the level alone (s0:cA,cB) or ${want}:s0:cA,cB`);
   }
 }
 

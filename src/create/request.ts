@@ -1,5 +1,5 @@
 // What the admin asked `sandbox create` for, validated before anything is read or written.
-import { UsageError } from '../errors.js';
+import { shown, UsageError } from '../errors.js';
 import type { NetworkMode } from '../config/record.js';
 import { checkUnitValue } from '../generate/unit-values.js';
 import type { ProfileName } from '../generate/profiles.js';
@@ -31,7 +31,7 @@ export function parseSecurity(arg: string | undefined): Security {
   if (arg === undefined || arg === 'dynamic') return { kind: 'dynamic' };
   const m = /^static,label=(.+)$/.exec(arg);
   if (m) return { kind: 'static', label: m[1]! };
-  throw new UsageError(`--security ${arg}: use 'dynamic' or 'static,label=CONTEXT'`);
+  throw new UsageError(`--security ${shown(arg)}: use 'dynamic' or 'static,label=CONTEXT'`);
 }
 
 /**

@@ -2,7 +2,7 @@
 // Offline (--root): the standard unit directories under the root, in systemd's order.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { NotFoundError, UsageError } from '../errors.js';
+import { NotFoundError, shown, UsageError } from '../errors.js';
 import { isGenerated } from '../generate/template.js';
 import type { Paths } from '../paths.js';
 import { readIfExists } from '../read-if-exists.js';
@@ -30,7 +30,7 @@ export interface ResolvedUnit {
 /** Normalise and validate a UNIT argument: a plain service, not a template or an instance. */
 export function normaliseUnitName(arg: string): string {
   const name = arg.includes('.') ? arg : `${arg}.service`;
-  if (!/^[A-Za-z0-9:_.\\@-]+$/.test(name) || name.startsWith('.')) throw new UsageError(`'${arg}' is not a valid unit name`);
+  if (!/^[A-Za-z0-9:_.\\@-]+$/.test(name) || name.startsWith('.')) throw new UsageError(`${shown(arg)} is not a valid unit name`);
   const parts = unitNameParts(name);
   if (parts.type !== 'service') throw new UsageError(`'${arg}' is a .${parts.type} unit; give a service, e.g. apache2.service`);
   if (name.includes('@')) {

@@ -1,5 +1,5 @@
 // From sandbox names to their records and systemd units.
-import { NotFoundError, UsageError } from '../errors.js';
+import { NotFoundError, shown, UsageError } from '../errors.js';
 import { listRecords, readRecord, type SandboxRecord } from '../config/record.js';
 import type { Paths } from '../paths.js';
 import { instanceName } from '../generate/units.js';
@@ -8,7 +8,7 @@ import { isValidInstanceName } from '../unitfile/index.js';
 export function validateName(name: string): void {
   if (!isValidInstanceName(name)) {
     throw new UsageError(
-      `'${name}' is not a valid sandbox name: use 1-64 letters, digits, '_', '.', '-', not starting with '-' or '.', no '..'`,
+      `${shown(name)} is not a valid sandbox name: use 1-64 letters, digits, '_', '.', '-', not starting with '-' or '.', no '..'`,
     );
   }
 }

@@ -1,6 +1,6 @@
 // MCS levels: s0:cA,cB with A < B. Pure helpers: parsing, formatting, the pair
 // space of a category range, and the range a process context allows.
-import { UsageError } from '../errors.js';
+import { shown, UsageError } from '../errors.js';
 
 export interface Pair {
   a: number;
@@ -44,7 +44,7 @@ export function levelOfContext(context: string): string | undefined {
 export function parseStaticLabel(label: string): { pair: Pair; level: string } {
   const level = label.split(':').length >= 4 ? levelOfContext(label)! : label;
   const pair = parseLevel(level);
-  if (!pair) throw new UsageError(`label ${label}: expected a context like system_u:system_r:svirt_lxc_net_t:s0:c1,c2 (two categories, the first lower)`);
+  if (!pair) throw new UsageError(`label ${shown(label)}: expected a context like system_u:system_r:svirt_lxc_net_t:s0:c1,c2 (two categories, the first lower)`);
   return { pair, level: formatLevel(pair) };
 }
 

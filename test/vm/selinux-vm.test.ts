@@ -138,7 +138,7 @@ test('a policy without the container types: doctor fails saying how to get them,
 
 test('a label with another type than the sandbox type is refused with one line, exit 2, before anything is written', () => {
   assert.is(results.data.get('bad.exit'), '2');
-  assert.match(results.data.get('bad.message') ?? '', /^sandbox: label system_u:system_r:nosuch_t:s0:c5,c6: a sandbox runs as system_u:system_r:container_t /);
+  assert.match(results.data.get('bad.message') ?? '', /^sandbox: label 'system_u:system_r:nosuch_t:s0:c5,c6': a sandbox runs as system_u:system_r:container_t /);
   assert.ok(results.ok.includes('bad.nothing-written'));
 });
 

@@ -51,10 +51,13 @@ async function expectRefused(
 const create = (name: string, ...more: string[]) => ['create', '-u', 'sbxdemo.service', ...more, name];
 
 test('invalid sandbox names: usage error (2) for create and delete', async () => {
-  for (const name of ['../x', 'a/b', 'a@b', '', 'a'.repeat(65), 'é', '.hidden', 'a..b']) {
+  for (const name of ['../x', 'a/b', 'a@b', '', 'a'.repeat(65), 'é', '.hidden', 'a..b', 'a\nb', 'a b', 'a\tb', 'a:b', 'a\\b', 'a%ib', 'a\x1b[2Jb']) {
     await expectRefused(create(name), 2);
     await expectRefused(['delete', name], 2);
   }
+  // The value is shown with its control characters escaped, on one line.
+  await expectRefused(create('a\nb'), 2, { message: /^sandbox: 'a\\nb' is not a valid sandbox name/ });
+  await expectRefused(['delete', 'a\x1b[2Jb'], 2, { message: /^sandbox: 'a\\u001b\[2Jb' is not a valid sandbox name/ });
   // A name that looks like an option only gets through after --.
   await expectRefused(['create', '-u', 'sbxdemo.service', '--', '-rf'], 2);
   await expectRefused(['delete', '--', '-rf'], 2);
@@ -77,6 +80,10 @@ test('bad command lines: usage error (2)', async () => {
   await expectRefused(['create', '-u', 'sbxdemo.socket', 'x'], 2);
   await expectRefused(['create', '-u', '', 'x'], 2);
   await expectRefused(['create', '-u', '../../x.service', 'x'], 2);
+  // A unit name or a label with a newline: refused, and the message stays one line (no control character printed).
+  await expectRefused(['create', '-u', 'sbxdemo\nExecStartPre=+/bin/sh.service', 'x'], 2, { message: /sbxdemo\\nExecStartPre/ });
+  await expectRefused(create('x', '--security', 'static,label=s0:c1,c2\nExecStartPre=+/bin/sh'), 2, { message: /c2\\nExecStartPre/ });
+  await expectRefused(create('x', '--security', 'static,label=system_u:system_r:svirt_lxc_net_t:s0:c1,c2 x'), 2);
   await expectRefused(['status', 'taken'], 2, { message: /--root/ });
 });
 
