@@ -38,7 +38,7 @@ test('Exec arguments: a plain path stays as it is, anything else is quoted with 
   assert.is(execArgument('a', 'a b'), '"a b"');
   assert.is(execArgument('a', 'a"b\\c$D%e;'), '"a\\"b\\\\c$$D%%e;"');
   assert.is(runtimeDirCommand({ path: '/run/my dir', mode: 0o755, uid: 0, gid: 0 }), '!/usr/bin/install -d -m 0755 -o 0 -g 0 "/run/my dir"');
-  usage(() => runtimeDirCommand({ path: '/run/x\nExecStartPre=+/bin/sh', mode: 0o755, uid: 0, gid: 0 }), /^runtime directory "x\\nExecStartPre=\+\/bin\/sh": has a control character/);
+  usage(() => runtimeDirCommand({ path: '/run/x\nExecStartPre=+/bin/sh', mode: 0o755, uid: 0, gid: 0 }), /^runtime directory "\/run\/x\\nExecStartPre=\+\/bin\/sh": has a control character/);
 });
 
 test('SELinuxContext= takes a context and nothing else', () => {
