@@ -64,6 +64,10 @@ mkdir -p "$root/root/container-module"
 tar -C "$root/root/container-module" --zstd -xf "$root/usr/src/selinux-policy-src.tar.zst" \
 	--strip-components=4 selinux-policy-src/policy/modules/services/container.te selinux-policy-src/policy/modules/services/container.fc
 in_root sh -c 'cd /root/container-module && make -s -f /usr/share/selinux/devel/Makefile container.pp && semodule -i container.pp'
+# What the README tells a Debian admin to do once: node (the tool, also at boot
+# in sandbox-recover.service) needs executable memory, which Debian's policy
+# gives no domain unless allow_execmem is on, persistently.
+in_root setsebool -N -P allow_execmem 1
 
 step "installing node, the sandbox RPM (its %post loads the sandbox module) and the fixture RPM"
 install -m 0755 "$(command -v node)" "$root/usr/bin/node"
