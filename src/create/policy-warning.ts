@@ -7,6 +7,16 @@ import { containerContexts, withLevel } from '../selinux/contexts.js';
 import { POLICY_MODULE, moduleVerdict } from '../selinux/policy.js';
 import { selinuxMode } from '../selinux/state.js';
 
+/**
+ * Without enforcing SELinux a sandbox has one wall, not two: namespaces,
+ * capabilities and seccomp. Said once per create, naming what stays open.
+ */
+export async function containmentNote(paths: Paths): Promise<string | undefined> {
+  const mode = await selinuxMode(paths);
+  if (mode === 'enforcing') return undefined;
+  return `note: SELinux is ${mode}: the sandboxes are contained by namespaces, capabilities and seccomp only; a root service in one can still signal and reach the files of processes of the same uid outside it (README: "What stays open without SELinux")`;
+}
+
 export async function policyWarning(paths: Paths, units: string[]): Promise<string | undefined> {
   const mode = await selinuxMode(paths);
   if (mode === 'disabled') return undefined;

@@ -117,6 +117,9 @@ test('module installed: no warning, doctor ok; SELinux off: no warning, doctor o
   const o = await sandbox(off, ['create', '-u', 'sbxdemo.service', 'demo1']);
   assert.is(o.code, 0, o.stderr);
   assert.not.match(o.stderr, /warning/);
+  // …but one line says the sandbox has the weaker guarantee; with enforcing SELinux there is none
+  assert.equal(o.stderr.split('\n').filter((l) => /SELinux is disabled: the sandboxes are contained by namespaces, capabilities and seccomp only/.test(l)).length, 1, o.stderr);
+  assert.not.match(r.stderr, /contained by namespaces/);
   assert.is((await doctorCheck(off, 'policy module')).status, 'warn');
   const types = await doctorCheck(off, 'policy types');
   assert.is(types.status, 'warn');
