@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { run } from '../../src/exec.js';
+import { buildRpm } from '../fixtures/rpm/build.js';
 import { bootSandboxHost, treeListing, type SandboxHost } from './sandbox-host.js';
 
 const FIXTURE_DIR = fileURLToPath(new URL('../../../test/fixtures/vendor/', import.meta.url));
@@ -15,14 +15,6 @@ const FIXTURE_DIR = fileURLToPath(new URL('../../../test/fixtures/vendor/', impo
 let h: SandboxHost;
 let work: string;
 
-async function buildRpm(outDir: string): Promise<string> {
-  const top = path.resolve(outDir);
-  const r = await run('sh', ['-c', `mkdir -p ${top}/SOURCES ${top}/tmp && cp -r ${FIXTURE_DIR}sbxvendor/. ${top}/SOURCES/`]);
-  assert.is(r.exitCode, 0, r.stderr);
-  const b = await run('rpmbuild', ['-bb', '--nodeps', '--define', `_topdir ${top}`, '--define', `_tmppath ${top}/tmp`, '--define', `_dbpath ${top}/rpmdb`, path.join(FIXTURE_DIR, 'sbxvendor.spec')]);
-  assert.is(b.exitCode, 0, b.stderr);
-  return /^Wrote: (.+\.rpm)$/m.exec(b.stdout + b.stderr)![1]!;
-}
 
 /** A host process outside every sandbox, started by systemd as root. */
 async function startVictim(name: string): Promise<{ unit: string; pid: number }> {
@@ -52,7 +44,7 @@ async function assertMainPidOwn(unit: string, victim: number): Promise<number> {
 
 test.before(async () => {
   work = mkdtempSync('/var/tmp/sbx-vendor-fixture-');
-  const rpm = await buildRpm(work);
+  const rpm = await buildRpm(path.join(FIXTURE_DIR, 'sbxvendor.spec'), path.join(FIXTURE_DIR, 'sbxvendor'), work);
   h = await bootSandboxHost('vendor-settings-test', [work]);
   await h.ok(`rpm -i --nodeps ${rpm} && systemctl daemon-reload`);
 });
