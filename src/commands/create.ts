@@ -17,7 +17,7 @@ import { runSandboxJobs } from '../lifecycle/jobs.js';
 import { requireRootUnlessOffline } from './root.js';
 import { withHostErrors } from '../apply/host-error.js';
 import { createAll } from './create-run.js';
-import { containmentNote, policyWarning } from '../create/policy-warning.js';
+import { createNotes } from '../create/policy-warning.js';
 import { DEFAULT_PROFILE, PROFILES, parseProfile } from '../generate/profiles.js';
 
 interface Args extends GlobalArgs {
@@ -120,11 +120,8 @@ export const createCommand: CommandModule<GlobalArgs, Args> = {
         return;
       }
       const plans = await createAll(paths, config, reqs, facts, ctx, client);
-      // Each sandbox is whole and kept; the warning says it cannot start yet (SELinux without the policy module).
-      const warning = await policyWarning(paths, plans.flatMap((p) => p.units));
-      if (warning) note(warning);
-      const weaker = await containmentNote(paths);
-      if (weaker) note(weaker);
+      // Each sandbox is whole and kept; a warning if it cannot start yet, a note if SELinux does not enforce.
+      for (const line of await createNotes(paths, plans.flatMap((p) => p.units))) note(line);
       if (argv.now && client) {
         const reports = await runSandboxJobs(client, 'start', plans.map((p) => p.record), (l) => console.log(l));
         if (reports.some((r) => !r.ok)) setExitCode(ExitCode.failure);

@@ -1,27 +1,29 @@
-// The warning create gives when the sandboxes it made cannot start yet: SELinux
-// is on but the loaded policy does not let systemd start the sandbox type (the
-// policy module is missing, disabled or not loaded). The sandboxes themselves
-// are whole and kept.
+// What create says about the sandboxes it made once they are whole and kept:
+// whether SELinux lets them start, and how strongly they are contained.
 import type { Paths } from '../paths.js';
 import { containerContexts, withLevel } from '../selinux/contexts.js';
 import { POLICY_MODULE, moduleVerdict } from '../selinux/policy.js';
 import { selinuxMode } from '../selinux/state.js';
 
 /**
- * Without enforcing SELinux a sandbox has one wall, not two: namespaces,
- * capabilities and seccomp. Said once per create, naming what stays open.
+ * What create says about the sandboxes it made, from one read of the SELinux
+ * mode: a warning when they cannot start yet (SELinux on, the policy module not
+ * in place), and a note when SELinux is not enforcing: then a sandbox has one
+ * wall, not two (namespaces, capabilities and seccomp), and the note names what
+ * stays open.
  */
-export async function containmentNote(paths: Paths): Promise<string | undefined> {
+export async function createNotes(paths: Paths, units: string[]): Promise<string[]> {
   const mode = await selinuxMode(paths);
-  if (mode === 'enforcing') return undefined;
-  return `note: SELinux is ${mode}: the sandboxes are contained by namespaces, capabilities and seccomp only; a root service in one can still signal and reach the files of processes of the same uid outside it (README: "What stays open without SELinux")`;
-}
-
-export async function policyWarning(paths: Paths, units: string[]): Promise<string | undefined> {
-  const mode = await selinuxMode(paths);
-  if (mode === 'disabled') return undefined;
-  const v = await moduleVerdict(paths, withLevel((await containerContexts(paths)).process, 's0'));
-  if (v.ready !== false) return undefined;
-  const effect = mode === 'enforcing' ? 'will not start' : 'will start only while SELinux is permissive';
-  return `warning: ${units.join(' ')} ${effect} until the SELinux policy module ${POLICY_MODULE} is in place: ${v.problem}`;
+  const notes: string[] = [];
+  if (mode !== 'disabled') {
+    const v = await moduleVerdict(paths, withLevel((await containerContexts(paths)).process, 's0'));
+    if (v.ready === false) {
+      const effect = mode === 'enforcing' ? 'will not start' : 'will start only while SELinux is permissive';
+      notes.push(`warning: ${units.join(' ')} ${effect} until the SELinux policy module ${POLICY_MODULE} is in place: ${v.problem}`);
+    }
+  }
+  if (mode !== 'enforcing') {
+    notes.push(`note: SELinux is ${mode}: the sandboxes are contained by namespaces, capabilities and seccomp only; a root service in one can still signal and reach the files of processes of the same uid outside it (README: "What stays open without SELinux")`);
+  }
+  return notes;
 }
