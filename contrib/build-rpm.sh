@@ -53,6 +53,6 @@ rpmbuild -bb --quiet \
     --define "clamp_mtime_to_source_date_epoch 1" \
     "$top/SPECS/sandbox.spec"
 
-rpm=$(find "$top/RPMS" -name "sandbox-$version-*.noarch.rpm" -print -quit)
+rpm=$(find "$top/RPMS" -name "sandbox-$version-*.$(rpm --eval %_arch).rpm" -print -quit)
 [[ -n $rpm ]] || { echo "build-rpm: rpmbuild wrote no sandbox-$version RPM" >&2; exit 1; }
 echo "$rpm" >&3

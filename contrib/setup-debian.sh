@@ -11,6 +11,7 @@ packages=(
   apache2                                                          # the real service of the tests and the demo
   rpmlint man-db groff-base hyperfine                              # packaging checks, man page, benchmarks
   debootstrap qemu-system-x86 e2fsprogs zstd                       # the SELinux VM test (test/vm)
+  gcc libc6-dev python3                                            # the Landlock helper (npm run build); its ABI in the escape test
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -19,6 +19,7 @@ import { withHostErrors } from '../apply/host-error.js';
 import { createAll } from './create-run.js';
 import { createNotes } from '../create/policy-warning.js';
 import { DEFAULT_PROFILE, PROFILES, parseProfile } from '../generate/profiles.js';
+import { installedHelper } from '../landlock/helper.js';
 
 interface Args extends GlobalArgs {
   names: string[];
@@ -108,7 +109,7 @@ export const createCommand: CommandModule<GlobalArgs, Args> = {
       // The facts (unit files, package lists, the host's paths) are the same for every name: read once.
       const facts = await gatherFacts(paths, reqs[0]!, client);
       for (const line of facts.vendorNotes) process.stderr.write(line + '\n');
-      const ctx = { version: VERSION, now: new Date(), extraSharedDirs: config.extraSharedDirs };
+      const ctx = { version: VERSION, now: new Date(), extraSharedDirs: config.extraSharedDirs, landlockHelper: await installedHelper(paths) };
       // Paths no unit can name are refused here, before a label is reserved (the names only differ in safe characters).
       planCreate(reqs[0]!, facts, PROBE_LABEL, ctx);
       if (argv.dryRun) {

@@ -40,6 +40,8 @@ export interface PlanContext {
   version: string;
   now: Date;
   extraSharedDirs: readonly string[];
+  /** Host path of the installed Landlock helper, put in front of every command of the units. */
+  landlockHelper?: string;
 }
 
 /**
@@ -69,7 +71,7 @@ export function planCreate(req: CreateRequest, facts: CreateFacts, label: Planne
   for (const u of facts.units) {
     const generated = sandboxUnitFiles(
       u.unit,
-      { unit: u.name, source: u.source, vendorTemplate: u.vendorTemplate, unitDir: DEFAULT_UNIT_DIR, stateDir: DEFAULT_STATE_DIR, version: ctx.version, runtimeDirs: facts.runtimeDirs },
+      { unit: u.name, source: u.source, vendorTemplate: u.vendorTemplate, unitDir: DEFAULT_UNIT_DIR, stateDir: DEFAULT_STATE_DIR, version: ctx.version, runtimeDirs: facts.runtimeDirs, landlockHelper: ctx.landlockHelper },
       { name: req.name, processContext: label.processContext, network: req.network, boundPaths, tree, profile: req.profile, allowDbus: req.allowDbus },
     );
     for (const f of generated) if (!files.some((x) => x.path === f.path)) files.push(f);

@@ -7,6 +7,7 @@ import { fillTemplate, generatedHeader, loadTemplate } from './template.js';
 import { bindPathItem, checkContextValue, execArgument } from './unit-values.js';
 import { DEFAULT_PROFILE, PROFILE_DROPIN, profileFile, type ProfileName } from './profiles.js';
 import { sandboxableSettings } from './vendor-settings.js';
+import { wrapCommands } from './landlock.js';
 
 export interface GeneratedFile {
   /** Host path, e.g. /etc/systemd/system/apache2@apache1.service */
@@ -32,6 +33,8 @@ export interface ServiceFacts {
   version: string;
   /** The packages' own directories under /run, recreated in the sandbox's private /run. */
   runtimeDirs?: RuntimeDir[];
+  /** Host path of the Landlock helper put in front of every command (src/generate/landlock.ts); none when not installed. */
+  landlockHelper?: string;
 }
 
 export interface RuntimeDir {
@@ -115,6 +118,7 @@ export function renderService(original: UnitFile, s: ServiceFacts): string {
   u.unset('Service', 'ExecStartPre');
   for (const d of s.runtimeDirs ?? []) u.add('Service', 'ExecStartPre', runtimeDirCommand(d));
   for (const p of pre) u.add('Service', 'ExecStartPre', p);
+  if (s.landlockHelper) wrapCommands(u, s.landlockHelper);
   return generatedHeader(s.version, `from ${s.source} for the sandboxes of ${s.unit}`) + serializeUnitFile(u);
 }
 

@@ -3,7 +3,8 @@
 //   node dist/src/tools/stage-rpm.js BUNDLE METAFILE STAGE_DIR SPEC_OUT
 // STAGE_DIR gets sandbox.mjs (the bundle, as a module: /usr/bin/sandbox runs
 // it with node), package.json, templates/, units/, the generated sandbox.8 and
-// completion, sandbox.conf, the policy module sandbox_units.cil, README.md, LICENSE, licenses/ (of the bundled
+// completion, sandbox.conf, the policy module sandbox_units.cil, the Landlock
+// helper's C source (compiled by the spec's %build), README.md, LICENSE, licenses/ (of the bundled
 // modules) and the filled-in sandbox.spec (so `rpmbuild -tb` works on the tarball).
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -58,7 +59,7 @@ export async function stageRpm(bundle: string, metafile: string, stage: string, 
   await fs.cp(projectFile('units'), path.join(stage, 'units'), { recursive: true }).catch((e: NodeJS.ErrnoException) => {
     if (e.code !== 'ENOENT') throw e;
   });
-  for (const f of ['README.md', 'LICENSE', 'contrib/sandbox.conf', 'contrib/selinux/sandbox_units.cil']) await fs.copyFile(projectFile(f), path.join(stage, path.basename(f)));
+  for (const f of ['README.md', 'LICENSE', 'contrib/sandbox.conf', 'contrib/selinux/sandbox_units.cil', 'src/landlock/sandbox-landlock.c']) await fs.copyFile(projectFile(f), path.join(stage, path.basename(f)));
 
   const model = cliModel();
   await put('sandbox.8', renderMan(model, version));

@@ -5,12 +5,14 @@
 # mount namespace, and `mount -n` keeps libmount from creating /run/mount on
 # the host's /run (plain `mount` does, even in a private namespace).
 #
-# usage: boot.sh NAME STAGE [-b DIR]... [-m UNIT]... [-s DIR]...
+# usage: boot.sh NAME STAGE [-b DIR]... [-m UNIT]... [-s DIR]... [-i FILE:DEST]...
 #   STAGE  an existing host directory; a tmpfs over it holds the overlay
 #   -b DIR bind the host's DIR read-only at the same path inside
 #   -m UNIT mask UNIT inside
 #   -s DIR copy the host's DIR/. over the root before boot (state a
 #          previous test host left, e.g. after a crash)
+#   -i FILE:DEST  install the host's FILE at DEST in the root, as a package
+#          would (the checkout's built Landlock helper)
 set -eu
 name=$1 stage=$2
 shift 2
@@ -54,6 +56,7 @@ while [ $# -ge 2 ]; do
     -m) ln -sf /dev/null "$root/etc/systemd/system/$2" ;;
     # tar, not cp -a DIR/.: that gives / the seed directory's own mode (0700 from mktemp)
     -s) tar -C "$2" -cf - . | tar -C "$root" -xpf - --no-overwrite-dir ;;
+    -i) install -D -m 0755 "${2%%:*}" "$root${2#*:}" ;;
     *) echo "boot.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift 2

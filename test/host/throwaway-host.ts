@@ -55,7 +55,13 @@ export interface BootOptions {
   mask?: string[];
   /** Host directories whose contents are copied over the test host's root before it boots (files a previous host left). */
   seed?: string[];
+  /** Install the checkout's built Landlock helper where the package puts it (default true; needs `npm run build`). */
+  landlockHelper?: boolean;
 }
+
+/** Where npm run build compiles the helper, and where the RPM installs it (src/landlock/helper.ts). */
+const BUILT_HELPER = 'dist/libexec/sandbox-landlock';
+const INSTALLED_HELPER = '/usr/libexec/sandbox/sandbox-landlock';
 
 export interface TestHost {
   readonly name: string;
@@ -93,6 +99,12 @@ export function findProjectDir(from = harnessDir): string {
   }
 }
 
+function builtHelper(projectDir: string): string {
+  const p = path.join(projectDir, BUILT_HELPER);
+  if (!existsSync(p)) throw new Error(`${p} is missing: run npm run build (it compiles the Landlock helper)`);
+  return p;
+}
+
 export async function bootHost(opts: BootOptions = {}): Promise<TestHost> {
   if (process.getuid?.() !== 0) throw new Error('booting a test host needs root');
   const name = opts.name ?? 'sandbox-test';
@@ -107,6 +119,7 @@ export async function bootHost(opts: BootOptions = {}): Promise<TestHost> {
     ...binds.flatMap((b) => ['-b', b]),
     ...(opts.mask ?? DEFAULT_MASK).flatMap((u) => ['-m', u]),
     ...(opts.seed ?? []).flatMap((d) => ['-s', realpathSync(d)]),
+    ...(opts.landlockHelper === false ? [] : ['-i', `${builtHelper(projectDir)}:${INSTALLED_HELPER}`]),
   ];
 
   await reapStaleHosts();

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { sandboxUnitFiles, type GeneratedFile, type ServiceFacts } from '../../../src/generate/units.js';
 import type { ProfileName } from '../../../src/generate/profiles.js';
 import { PROJECT_ROOT } from '../../../src/install-paths.js';
+import { LANDLOCK_HELPER } from '../../../src/landlock/helper.js';
 import { parseUnitFile, type UnitFile } from '../../../src/unitfile/index.js';
 
 export const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../../test/fixtures');
@@ -27,7 +28,7 @@ export const cases: GoldenCase[] = [
   {
     name: 'apache2',
     source: 'unitfile/apache2.service',
-    facts: { unit: 'apache2.service', source: '/lib/systemd/system/apache2.service', vendorTemplate: true },
+    facts: { unit: 'apache2.service', source: '/lib/systemd/system/apache2.service', vendorTemplate: true, landlockHelper: LANDLOCK_HELPER },
     bound: ['/etc/apache2', '/etc/logrotate.d/apache2', '/var/cache/apache2', '/var/lib/apache2', '/var/log/apache2', '/var/www'],
     network: 'none',
   },
@@ -41,7 +42,7 @@ export const cases: GoldenCase[] = [
   {
     name: 'translations',
     source: 'unitfile/translations.service',
-    facts: { unit: 'trans.service', source: '/usr/lib/systemd/system/trans.service', vendorTemplate: false, runtimeDirs: [{ path: '/run/trans', mode: 0o750, uid: 0, gid: 99 }] },
+    facts: { unit: 'trans.service', source: '/usr/lib/systemd/system/trans.service', vendorTemplate: false, runtimeDirs: [{ path: '/run/trans', mode: 0o750, uid: 0, gid: 99 }], landlockHelper: LANDLOCK_HELPER },
     bound: ['/etc/trans', '/var/lib/trans'],
     network: 'none',
   },

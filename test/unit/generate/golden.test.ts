@@ -79,7 +79,8 @@ test('default profile: the settings of issue 13, capabilities as a ~ line, no ho
     PrivateIPC: 'yes', RestrictNamespaces: 'yes', RestrictSUIDSGID: 'yes', LockPersonality: 'yes', RestrictRealtime: 'yes', KillMode: 'control-group',
     PrivateTmp: 'yes', PrivateNetwork: 'yes', IPAddressDeny: 'any', IPAddressAllow: 'localhost',
   })) assert.is(u.get('Service', k), v, k);
-  assert.equal(u.getAll('Service', 'SystemCallFilter'), ['@system-service', '~@resources']);
+  // the Landlock helper's three calls join @system-service (they only take rights away)
+  assert.equal(u.getAll('Service', 'SystemCallFilter'), ['@system-service', 'landlock_create_ruleset landlock_add_rule landlock_restrict_self', '~@resources']);
   assert.is(u.get('Service', 'MemoryDenyWriteExecute'), undefined);
   const binds = u.getAll('Service', 'BindPaths').join(' ');
   assert.not.match(binds, /\/run\/dbus/);
@@ -118,7 +119,13 @@ test('translations: host-view settings point at the sandbox, nothing creates hos
   assert.is(u.get('Unit', 'Description'), 'Translations of %n are sure (sandbox %i)');
   assert.not.ok(u.has('Install', 'Alias'));
   // made inside the sandbox ('!'), never as host root on a path the sandbox can write
-  assert.is(u.getAll('Service', 'ExecStartPre')[0], '!/usr/bin/install -d -m 0750 -o 0 -g 99 /run/trans');
+  // under the Landlock helper, like every command of the unit
+  assert.is(u.getAll('Service', 'ExecStartPre')[0], '!/usr/libexec/sandbox/sandbox-landlock --signals -- /usr/bin/install -d -m 0750 -o 0 -g 99 /run/trans');
+  assert.equal(u.entries('Service').filter((e) => e.key.startsWith('Exec')).map((e) => e.value.split(' -- ')[0]), [
+    '/usr/libexec/sandbox/sandbox-landlock --signals',
+    '!/usr/libexec/sandbox/sandbox-landlock --signals',
+    '/usr/libexec/sandbox/sandbox-landlock --signals',
+  ]);
   assert.not.match(text, /^Exec\w+=[-@:!]*\+/m);
 });
 

@@ -4,6 +4,7 @@
 // and every rpm query uses a database inside the temp dir.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
 import { promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +26,8 @@ let rpmFile = '';
 let buildStdout = '';
 /** The temp root the package is installed into. */
 let unpacked = '';
+/** The architecture rpm builds for here (the .rpm is not noarch: the helper is compiled). */
+const arch = execFileSync('rpm', ['--eval', '%_arch'], { encoding: 'utf8' }).trim();
 
 const rpm = (...args: string[]) => run('rpm', ['--dbpath', path.join(tmp, 'rpmdb'), ...args]);
 const query = async (...args: string[]) => {
@@ -52,17 +55,17 @@ test.after(async () => {
 });
 
 test('build-rpm.sh prints only the path of the .rpm on stdout', async () => {
-  assert.match(buildStdout, /^\/\S+\/sandbox-[^/\s]+\.noarch\.rpm\n$/);
+  assert.match(buildStdout, new RegExp(`^/\\S+/sandbox-[^/\\s]+\\.${arch}\\.rpm\n$`));
   assert.ok((await fs.stat(rpmFile)).isFile());
   assert.ok(rpmFile.startsWith(path.join(PROJECT_DIR, 'build') + '/'), rpmFile);
 });
 
-test('rpm -qip: name, version of package.json, license, URL, summary, noarch', async () => {
+test("rpm -qip: name, version of package.json, license, URL, summary, the machine's architecture (the Landlock helper is compiled)", async () => {
   const info = await query('-i');
   const field = (name: string) => new RegExp(`^${name}\\s*: (.*)$`, 'm').exec(info)?.[1]?.trim();
   assert.is(field('Name'), 'sandbox');
   assert.is(field('Version'), pkg.version);
-  assert.is(field('Architecture'), 'noarch');
+  assert.is(field('Architecture'), arch);
   assert.ok(field('License')!.startsWith(`${pkg.license} AND `), field('License'));
   assert.match(field('URL') ?? '', /^https?:\/\//);
   assert.match(field('Summary') ?? '', /SELinux.*systemd/);
@@ -87,6 +90,7 @@ test('rpm -qlp: the tool, its data, man page, completion, config and state dir',
     '/etc/sandbox/sandbox.conf',
     '/var/lib/sandbox',
     '/usr/share/selinux/packages/sandbox_units.cil',
+    '/usr/libexec/sandbox/sandbox-landlock',
   ]) {
     assert.ok(files.includes(f), `${f} not in:\n${files.join('\n')}`);
   }
@@ -101,8 +105,17 @@ test('modes and flags: wrapper 0755, state dir 0711, config noreplace', async ()
   const of = (f: string) => lines.find((l) => l.startsWith(f + ' '))?.split(' ');
   assert.is(of('/usr/bin/sandbox')?.[1], '100755');
   assert.is(of('/usr/lib/sandbox/sandbox.mjs')?.[1], '100644');
+  assert.is(of('/usr/libexec/sandbox/sandbox-landlock')?.[1], '100755');
   assert.is(of('/var/lib/sandbox')?.[1], '40711');
   assert.is(of('/etc/sandbox/sandbox.conf')?.[2], 'cn');
+});
+
+test('the packaged Landlock helper runs and reports the Landlock ABI the kernel reports to a raw system call', async () => {
+  const helper = await run(path.join(unpacked, 'usr/libexec/sandbox/sandbox-landlock'), ['--abi']);
+  assert.is(helper.exitCode, 0, helper.stderr);
+  const kernel = await run('python3', ['-c', 'import ctypes; print(max(ctypes.CDLL(None).syscall(444, None, 0, 1), 0))']);
+  assert.is(kernel.exitCode, 0, kernel.stderr);
+  assert.is(helper.stdout, kernel.stdout);
 });
 
 test('requires: Node.js of package.json engines, systemd, util-linux, attr, coreutils, rpm', async () => {

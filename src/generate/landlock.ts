@@ -1,0 +1,50 @@
+// Every command of a sandbox unit runs under the Landlock helper
+// (src/landlock/sandbox-landlock.c says what its domain closes), put in front
+// of the command here, after the vendor's lines went through the allow-list.
+import { UsageError } from '../errors.js';
+import type { UnitFile } from '../unitfile/index.js';
+import { splitExecLine } from '../unitfile/index.js';
+import { execArgument } from './unit-values.js';
+
+/** In the order systemd runs them. */
+export const EXEC_KEYS = ['ExecCondition', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload', 'ExecStop', 'ExecStopPost'] as const;
+
+/**
+ * Commands that run before the service's main process exists have nothing of
+ * the sandbox's to signal, so their domain scopes signals, as the main
+ * process's does. The others (ExecStartPost=, ExecReload=, ExecStop= …) signal
+ * the main process, which is in another domain (each command gets its own):
+ * theirs does not.
+ */
+const SCOPES_SIGNALS: ReadonlySet<string> = new Set(['ExecCondition', 'ExecStartPre', 'ExecStart']);
+
+/** One Exec*= value with the helper in front; its prefixes stay in front of the helper, '@' becomes --argv0. */
+export function landlockCommand(value: string, key: string, helper: string): string {
+  const m = /^([-@:+!|]*)(.*)$/s.exec(value.trim())!;
+  const flags = m[1]!;
+  const options = SCOPES_SIGNALS.has(key) ? ' --signals' : '';
+  if (!flags.includes('@')) return `${flags}${helper}${options} -- ${m[2]!}`;
+  // '@PATH ARGV0 ARGS…': systemd passes ARGV0 as argv[0]; the helper does that now.
+  const { argv } = splitExecLine(m[2]!);
+  if (argv.length < 2) throw new UsageError(`${key}=${value}: '@' needs a program and its argv[0]`);
+  const [program, argv0, ...rest] = argv.map((a) => execArgument(key, a));
+  return `${flags.replace('@', '')}${helper}${options} --argv0 ${argv0} -- ${[program, ...rest].join(' ')}`;
+}
+
+/**
+ * Wraps every Exec*= line of the unit's [Service] where it stands. The
+ * journal would name the service's output after the helper (systemd takes
+ * the identifier from the program it runs): the vendor's main program keeps
+ * its name, unless the vendor set SyslogIdentifier= itself.
+ */
+export function wrapCommands(u: UnitFile, helper: string): void {
+  const main = u.getAll('Service', 'ExecStart')[0];
+  const program = main === undefined ? undefined : splitExecLine(main).argv[0];
+  if (program && !u.get('Service', 'SyslogIdentifier')) u.add('Service', 'SyslogIdentifier', execArgument('SyslogIdentifier', program.split('/').pop()!));
+  const keys: ReadonlySet<string> = new Set(EXEC_KEYS);
+  for (const e of u.entries('Service')) {
+    if (!keys.has(e.key) || e.value === '') continue;
+    e.value = landlockCommand(e.value, e.key, helper);
+    e.raw = undefined; // serialized from the new value
+  }
+}
