@@ -47,3 +47,34 @@ export async function run(file: string, args: readonly string[], options: RunOpt
 export async function have(file: string): Promise<boolean> {
   return (await run('sh', ['-c', 'command -v "$1"', 'sh', file])).exitCode === 0;
 }
+
+/**
+ * Runs argv with the caller's stdin, stdout and stderr and a clean environment,
+ * and resolves to its exit status (128 + N when signal N ended it). With
+ * `session`, the child leads a session of its own (no controlling terminal);
+ * SIGINT, SIGTERM and SIGHUP sent to this process are passed on to its process group.
+ */
+export async function runAttached(argv: string[], env: Record<string, string>, session: boolean): Promise<number> {
+  const { spawn } = await import('node:child_process');
+  const { constants } = await import('node:os');
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit', env, detached: session });
+  const forward = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(session ? -child.pid! : child.pid!, sig);
+    } catch {
+      // already gone
+    }
+  };
+  const sigs: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of sigs) process.on(s, forward);
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      child.on('error', (e: NodeJS.ErrnoException) =>
+        reject(e.code === 'ENOENT' ? new UnavailableError(`${argv[0]} is not installed (needed to run '${argv.join(' ')}')`) : e),
+      );
+      child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)));
+    });
+  } finally {
+    for (const s of sigs) process.off(s, forward);
+  }
+}

@@ -4,6 +4,7 @@ import type { GlobalArgs } from './common.js';
 import { createCommand } from './create.js';
 import { deleteCommand } from './delete.js';
 import { doctorCommand } from './doctor.js';
+import { execCommand, shellCommand } from './exec.js';
 import { disableCmd, enableCmd } from './enable.js';
 import { reloadCommand, restartCommand, startCommand, stopCommand } from './jobs.js';
 import { labelsCommand } from './labels.js';
@@ -23,6 +24,8 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   enableCmd,
   disableCmd,
   logsCommand,
+  execCommand,
+  shellCommand,
   deleteCommand,
   labelsCommand,
   doctorCommand,

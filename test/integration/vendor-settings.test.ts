@@ -95,7 +95,7 @@ test('Type=notify sending MAINPID= of a host process: no notify socket reaches s
 test("a '+' command runs under the sandbox's limits, as its root: it cannot write the host's /etc", async () => {
   const c = await h.sandbox('create', '-u', 'sbxvendor-plus.service', 'plus');
   assert.is(c.exitCode, 0, c.stderr);
-  assert.match(await h.ok('cat /etc/systemd/system/sbxvendor-plus@.service'), /^ExecStartPre=!\/bin\/sh -c 'id -u > \/run\/sbxvendor-plus; touch \/etc\/sbxvendor-plus-escaped; exit 0'$/m);
+  assert.match(await h.ok('cat /etc/systemd/system/sbxvendor-plus@.service'), /^ExecStartPre=!\/usr\/libexec\/sandbox\/sandbox-landlock --signals -- \/bin\/sh -c 'id -u > \/run\/sbxvendor-plus; touch \/etc\/sbxvendor-plus-escaped; exit 0'$/m);
   const start = await h.sandbox('start', 'plus');
   assert.is(start.exitCode, 0, start.stderr);
   // systemd 252 gives a '+' command the private /run but a writable host /etc: the second write tells.
@@ -115,7 +115,7 @@ test("a symlink planted in the shared /run does not turn the other unit's /run d
   assert.is(c.exitCode, 0, c.stderr);
   for (const u of ['sbxvendor-planter@.service', 'sbxvendor-rundir@.service']) {
     const text = await h.ok(`cat /etc/systemd/system/${u}`);
-    assert.match(text, /^ExecStartPre=!\/usr\/bin\/install -d -m 0700 -o 1 -g 1 \/run\/sbxvendor-rundir$/m, text);
+    assert.match(text, /^ExecStartPre=!\/usr\/libexec\/sandbox\/sandbox-landlock --signals -- \/usr\/bin\/install -d -m 0700 -o 1 -g 1 \/run\/sbxvendor-rundir$/m, text);
     assert.not.match(text, /^Exec\w+=[-@:!]*\+/m, text);
   }
   await h.ok('systemctl start sbxvendor-planter@runs.service');

@@ -1,0 +1,72 @@
+// sandbox exec / sandbox shell: run a command inside a running sandbox (src/enter/).
+import type { CommandModule } from 'yargs';
+import { UsageError } from '../errors.js';
+import { runAttached } from '../exec.js';
+import { enterArgv } from '../enter/plan.js';
+import { mainProcess, resolveUser } from '../enter/facts.js';
+import { installedHelper } from '../landlock/helper.js';
+import { requireRecord, unitsOf } from '../lifecycle/sandboxes.js';
+import { withSystemd } from '../systemd/client.js';
+import { pathsOf, requireLive, setExitCode, type GlobalArgs } from './common.js';
+import { requireRootUnlessOffline } from './root.js';
+
+interface Args extends GlobalArgs {
+  name: string;
+  command?: string[];
+  user?: string;
+  tty?: boolean;
+}
+
+const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** Enters the sandbox and runs command; the exit status is the command's. */
+async function enter(argv: Args, command: string[], tty: boolean): Promise<void> {
+  const paths = pathsOf(argv);
+  requireLive(paths, argv.command ? 'exec' : 'shell');
+  requireRootUnlessOffline(paths);
+  const r = await requireRecord(paths, argv.name);
+  const main = await withSystemd((c) => mainProcess(c, r.name, unitsOf(r)[0]!));
+  const user = argv.user === undefined ? undefined : await resolveUser(main, r.name, argv.user);
+  const argvOut = enterArgv({ ...main, user, landlockHelper: await installedHelper(paths), tty, command });
+  // Nothing of the caller's environment goes in but the terminal type.
+  const env: Record<string, string> = { PATH, HOME: user ? '/' : '/root', SHELL: '/bin/sh', LANG: 'C.UTF-8', ...(tty && process.env.TERM ? { TERM: process.env.TERM } : {}) };
+  setExitCode(await runAttached(argvOut, env, !tty));
+}
+
+const ttyOption = {
+  alias: 't',
+  type: 'boolean',
+  describe: 'give the command a terminal of its own (default: when stdin is a terminal); never the caller\'s own',
+} as const;
+const userOption = { alias: 'u', type: 'string', describe: "run as USER (a name or uid of the sandbox's user database) instead of root" } as const;
+
+export const execCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'exec <name> <command..>',
+  describe: 'run a command inside a running sandbox: its namespaces, label, capability bounding set and cgroup',
+  builder: (y) =>
+    y
+      .positional('name', { type: 'string', demandOption: true })
+      .positional('command', { type: 'string', array: true, describe: 'the command and its arguments (put -- before a command with options)' })
+      .option('user', userOption)
+      .option('tty', ttyOption)
+      .example('$0 exec web1 -- cat /etc/apache2/ports.conf', '')
+      .example('$0 exec -u www-data web1 -- id', '')
+      .epilog(
+        'The exit status is the command\'s (127: it could not be run); a failure of sandbox itself prints one "sandbox:" line (3 no such sandbox or user, 4 not running).',
+      ) as never,
+  handler: async (argv) => {
+    const command = (argv.command ?? []).map(String);
+    if (!command.length || !command[0]) throw new UsageError('exec needs a command: sandbox exec NAME -- COMMAND [ARG...]');
+    await enter(argv, command, argv.tty ?? Boolean(process.stdin.isTTY));
+  },
+};
+
+export const shellCommand: CommandModule<GlobalArgs, Args> = {
+  command: 'shell <name>',
+  describe: 'open an interactive shell inside a running sandbox (as sandbox exec does)',
+  builder: (y) => y.positional('name', { type: 'string', demandOption: true }).option('user', userOption).option('tty', ttyOption).example('$0 shell web1', '') as never,
+  handler: async (argv) => {
+    // A login shell of the sandbox's /bin/sh: every service image has it; the user's own shell may be nologin.
+    await enter(argv, ['/bin/sh', '-l'], argv.tty ?? Boolean(process.stdin.isTTY));
+  },
+};

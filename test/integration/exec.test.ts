@@ -1,0 +1,110 @@
+// sandbox exec and sandbox shell (issue 15) on the throwaway systemd host,
+// with a real apache2 sandbox. What the command saw is checked against what
+// the host sees from outside: the tree's file, the service's /tmp and
+// network, its bounding set and cgroup, a process that must end with it.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CLI, bootSandboxHost, type SandboxHost } from './sandbox-host.js';
+
+let h: SandboxHost;
+const exec = (args: string[], input?: string) => h.exec(['node', CLI, ...args], input === undefined ? {} : { input });
+const UNIT = 'apache2@web1.service';
+
+test.before(async () => {
+  h = await bootSandboxHost('exec-test');
+  await h.ok('systemctl stop apache2.service || true');
+  const c = await h.sandbox('create', '-u', 'apache2.service', 'web1');
+  assert.is(c.exitCode, 0, c.stderr);
+  const s = await h.sandbox('start', 'web1');
+  assert.is(s.exitCode, 0, s.stderr);
+  await h.ok('echo "# exec-marker-in-the-tree" >> /var/lib/sandbox/web1/etc/apache2/ports.conf');
+});
+test.after(async () => {
+  await h?.stop();
+});
+
+test("the command sees the sandbox's tree over the host paths, runs as root, exit status and stdin pass through", async () => {
+  const cat = await exec(['exec', 'web1', '--', 'cat', '/etc/apache2/ports.conf']);
+  assert.is(cat.exitCode, 0, cat.stderr);
+  assert.match(cat.stdout, /# exec-marker-in-the-tree/);
+  assert.not.match(await h.ok('cat /etc/apache2/ports.conf'), /exec-marker/);
+  const id = await exec(['exec', 'web1', '--', 'id', '-u']);
+  assert.is(id.stdout, '0\n', id.stderr);
+  const status = await exec(['exec', 'web1', '--', 'sh', '-c', 'exit 7']);
+  assert.is(status.exitCode, 7, status.stderr);
+  assert.is(status.stderr, '');
+  const echo = await exec(['exec', 'web1', '--', 'cat'], 'through stdin\n');
+  assert.is(echo.stdout, 'through stdin\n');
+});
+
+test("its /tmp and network are the service's: a file it writes is in the service's /tmp, not the host's; apache answers on its lo", async () => {
+  const w = await exec(['exec', 'web1', '--', 'sh', '-c', 'echo from-exec > /tmp/exec-marker']);
+  assert.is(w.exitCode, 0, w.stderr);
+  const pid = await h.mainPid(UNIT);
+  assert.is((await h.ok(`cat /proc/${pid}/root/tmp/exec-marker`)).trim(), 'from-exec');
+  assert.is((await h.exec(['test', '-e', '/tmp/exec-marker'])).exitCode, 1, "the host's /tmp has it");
+  const dev = await exec(['exec', 'web1', '--', 'cat', '/proc/net/dev']);
+  const ifaces = dev.stdout.split('\n').slice(2).filter(Boolean).map((l) => l.split(':')[0]!.trim());
+  assert.equal(ifaces, ['lo'], dev.stdout);
+  const curl = await exec(['exec', 'web1', '--', 'curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', 'http://127.0.0.1/']);
+  assert.is(curl.stdout, '200', curl.stderr);
+});
+
+test("at most the service's bounding set, no_new_privs, in the unit's cgroup, and a Landlock domain (no /proc/PID/root of a host process)", async () => {
+  const pid = await h.mainPid(UNIT);
+  const outside = /^CapBnd:\s*(\S+)$/m.exec(await h.ok(`cat /proc/${pid}/status`))![1];
+  const st = await exec(['exec', 'web1', '--', 'cat', '/proc/self/status']);
+  assert.is(/^CapBnd:\s*(\S+)$/m.exec(st.stdout)?.[1], outside);
+  assert.match(st.stdout, /^NoNewPrivs:\s*1$/m);
+  const cg = await exec(['exec', 'web1', '--', 'cat', '/proc/self/cgroup']);
+  assert.match(cg.stdout, /\/apache2@web1\.service$/m);
+  const root = await exec(['exec', 'web1', '--', 'ls', '/proc/1/root/']);
+  assert.is.not(root.exitCode, 0, root.stdout);
+  assert.match(root.stderr, /Permission denied/);
+});
+
+test('--user runs as a user of the sandbox; an unknown user is exit 3 with one line', async () => {
+  const want = (await h.ok('id -u www-data')).trim();
+  const r = await exec(['exec', '--user', 'www-data', 'web1', '--', 'id', '-u']);
+  assert.is(r.stdout.trim(), want, r.stderr);
+  const bad = await exec(['exec', '--user', 'nosuchuser', 'web1', '--', 'id']);
+  assert.is(bad.exitCode, 3);
+  assert.is(bad.stderr, "sandbox: sandbox web1 has no user 'nosuchuser'\n");
+});
+
+test('-t gives the command a terminal of its own; shell reads commands and passes its exit status', async () => {
+  const t = await exec(['exec', '-t', 'web1', '--', 'sh', '-c', 'test -t 0 && tty']);
+  assert.is(t.exitCode, 0, t.stdout + t.stderr);
+  assert.match(t.stdout, /^\/dev\/pts\/\d+/);
+  const sh = await exec(['shell', 'web1'], 'id -u\ncat /etc/apache2/ports.conf | tail -n 1\nexit 5\n');
+  assert.is(sh.exitCode, 5, sh.stderr);
+  assert.match(sh.stdout, /^0\n# exec-marker-in-the-tree\n$/m);
+});
+
+test("a process the command leaves behind ends with the sandbox's stop", async () => {
+  const r = await exec(['exec', 'web1', '--', 'sh', '-c', 'sleep 600 > /dev/null 2>&1 & echo $!']);
+  const pid = r.stdout.trim();
+  assert.match(pid, /^\d+$/, r.stderr);
+  assert.is((await h.exec(['kill', '-0', pid])).exitCode, 0, 'the leftover runs');
+  const s = await h.sandbox('stop', 'web1');
+  assert.is(s.exitCode, 0, s.stderr);
+  assert.is.not((await h.exec(['kill', '-0', pid])).exitCode, 0, `pid ${pid} outlived sandbox stop`);
+});
+
+test('a stopped sandbox (4), an unknown one (3), no command (2), a missing command (127): one line each', async () => {
+  const stopped = await exec(['exec', 'web1', '--', 'true']);
+  assert.is(stopped.exitCode, 4);
+  assert.match(stopped.stderr, /^sandbox: sandbox web1 is not running \(apache2@web1\.service is inactive\); start it with: sandbox start web1\n$/);
+  const unknown = await exec(['exec', 'nosuch', '--', 'true']);
+  assert.is(unknown.exitCode, 3);
+  assert.is(unknown.stderr.split('\n').filter(Boolean).length, 1, unknown.stderr);
+  const s = await h.sandbox('start', 'web1');
+  assert.is(s.exitCode, 0, s.stderr);
+  const none = await exec(['exec', 'web1']);
+  assert.is(none.exitCode, 2);
+  const missing = await exec(['exec', 'web1', '--', '/usr/bin/no-such-command']);
+  assert.is(missing.exitCode, 127);
+  assert.is(missing.stderr, 'sandbox-landlock: cannot run /usr/bin/no-such-command: No such file or directory\n');
+});
+
+test.run();
