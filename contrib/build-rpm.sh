@@ -44,7 +44,11 @@ tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH
 echo "build-rpm: rpmbuild" >&2
 # Debian's brp-compress uses bash's "read -d" under #!/bin/sh (dash there) and
 # so compresses nothing: run it with bash, and the man page is gzipped as on Fedora.
-rpmbuild -bb --quiet \
+# --nodeps: BuildRequires (gcc) are asked of rpm's database, which on Debian
+# has none of the system's packages (and here is a private one); the build
+# itself checks that cc is there.
+command -v "${CC:-cc}" >/dev/null || { echo "build-rpm: ${CC:-cc} is not installed (the Landlock helper is compiled)" >&2; exit 1; }
+rpmbuild -bb --quiet --nodeps \
     --define "_topdir $top" \
     --define "_tmppath $top/tmp" \
     --define "_dbpath $top/rpmdb" \

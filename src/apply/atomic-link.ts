@@ -1,15 +1,15 @@
 // A symlink appears whole or not at all: made under the temp name of
 // atomic-write.ts (which recovery knows), then renamed over. Only a link that is
-// ours (a profile link) is ever replaced.
+// ours (a link to a file the tool ships) is ever replaced.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ConflictError } from '../errors.js';
-import { isProfileLink } from '../generate/profiles.js';
+import { isShippedLink } from '../generate/shipped-links.js';
 import { tempPathOf } from './atomic-write.js';
 
 export async function writeLinkAtomic(file: string, target: string): Promise<void> {
   const st = await fs.lstat(file).catch(() => undefined);
-  if (st && !(await isProfileLink(file))) throw new ConflictError(`${file} exists and was not made by sandbox, refusing to replace it`);
+  if (st && !(await isShippedLink(file))) throw new ConflictError(`${file} exists and was not made by sandbox, refusing to replace it`);
   await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o755 });
   const tmp = tempPathOf(file);
   await fs.symlink(target, tmp);

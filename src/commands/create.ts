@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { ExitCode, UsageError } from '../errors.js';
 import { readToolConfig } from '../config/tool-config.js';
+import { listRecords } from '../config/record.js';
 import { nameTaken } from '../create/apply.js';
 import { checkBatch, existingError } from '../create/batch.js';
 import { gatherFacts } from '../create/gather.js';
@@ -20,6 +21,8 @@ import { createAll } from './create-run.js';
 import { createNotes } from '../create/policy-warning.js';
 import { DEFAULT_PROFILE, PROFILES, parseProfile } from '../generate/profiles.js';
 import { installedHelper } from '../landlock/helper.js';
+import { parsePublishList } from '../publish/spec.js';
+import { assertPortsFree } from '../publish/ports.js';
 
 interface Args extends GlobalArgs {
   names: string[];
@@ -31,6 +34,7 @@ interface Args extends GlobalArgs {
   security?: string;
   profile?: string;
   allowDbus?: boolean;
+  publish?: string | string[];
   dryRun?: boolean;
   now?: boolean;
 }
@@ -67,12 +71,19 @@ export const createCommand: CommandModule<GlobalArgs, Args> = {
         type: 'boolean',
         describe: "bind the host's system D-Bus into the sandbox. RISK: a root service can then ask the host's systemd to run any command as host root, outside the sandbox",
       })
+      .option('publish', {
+        alias: 'p',
+        type: 'string',
+        requiresArg: true,
+        describe: "publish a TCP port of the sandbox's private network on the host: [ADDRESS:]HOSTPORT:PORT (repeatable; one sandbox only)",
+      })
       .option('dry-run', { type: 'boolean', describe: 'print the plan and write nothing' })
       .option('now', { type: 'boolean', describe: 'start the sandboxes once created (like sandbox start)' })
       .example('$0 create -u apache2.service apache1', 'sandbox apache2 (Fedora: -u httpd.service)')
       .example('$0 create -u apache2.service web1 web2 web3', 'three sandboxes, one daemon-reload')
       .example('$0 create --now -u apache2.service web4', 'create and start it')
       .example('$0 create --profile strict -u apache2 web5', 'fewer capabilities, no JIT')
+      .example('$0 create -u apache2.service -p 8080:80 web6', "host port 8080 forwards to port 80 in the sandbox")
       .example('$0 create -u sbxdemo -P extra-data --exclude /var/log/sbxdemo demo1', '')
       .example('$0 create --dry-run -u apache2.service apache1', 'show every path, unit and the label') as never,
   // A full disk or a read-only file system is one line, not a stack (apply/host-error.ts).
@@ -91,7 +102,10 @@ export const createCommand: CommandModule<GlobalArgs, Args> = {
       security,
       profile,
       allowDbus: argv.allowDbus === true,
+      publish: parsePublishList(toList(argv.publish)),
     };
+    if (base.publish.length && names.length > 1) throw new UsageError('--publish names host ports: give it to one sandbox at a time');
+    if (base.publish.length && base.network === 'host') throw new UsageError("--publish needs the private network: a sandbox with --network host is reached on the host's own ports");
     const reqs: CreateRequest[] = names.map((name) => ({ name, ...base }));
     if (new Set(base.units).size !== base.units.length) throw new UsageError('a unit is given twice with -u');
     requireAbsolute('--copy', base.copy);
@@ -106,6 +120,7 @@ export const createCommand: CommandModule<GlobalArgs, Args> = {
       for (const n of names) if (await nameTaken(paths, n)) existing.push(n);
       const taken = existingError(existing);
       if (taken) throw taken;
+      if (!paths.offline && base.publish.length) await assertPortsFree(base.publish, await listRecords(paths));
       // The facts (unit files, package lists, the host's paths) are the same for every name: read once.
       const facts = await gatherFacts(paths, reqs[0]!, client);
       for (const line of facts.vendorNotes) process.stderr.write(line + '\n');

@@ -19,7 +19,7 @@ interface Args extends GlobalArgs {
 export const deleteCommand: CommandModule<GlobalArgs, Args> = {
   command: 'delete <names..>',
   aliases: ['rm'],
-  describe: 'remove sandboxes: their units, drop-ins, tree, record and label',
+  describe: 'remove sandboxes: units, drop-ins, tree, record, label',
   builder: (y) =>
     y
       .positional('names', { type: 'string', array: true, demandOption: true })

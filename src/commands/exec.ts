@@ -38,11 +38,11 @@ const ttyOption = {
   type: 'boolean',
   describe: 'give the command a terminal of its own (default: when stdin is a terminal); never the caller\'s own',
 } as const;
-const userOption = { alias: 'u', type: 'string', describe: "run as USER (a name or uid of the sandbox's user database) instead of root" } as const;
+const userOption = { type: 'string', describe: "run as USER (a name or uid of the sandbox's user database) instead of root" } as const;
 
 export const execCommand: CommandModule<GlobalArgs, Args> = {
-  command: 'exec <name> <command..>',
-  describe: 'run a command inside a running sandbox: its namespaces, label, capability bounding set and cgroup',
+  command: 'exec <name> [command..]',
+  describe: 'run a command inside a running sandbox',
   builder: (y) =>
     y
       .positional('name', { type: 'string', demandOption: true })
@@ -55,7 +55,8 @@ export const execCommand: CommandModule<GlobalArgs, Args> = {
         'The exit status is the command\'s (127: it could not be run); a failure of sandbox itself prints one "sandbox:" line (3 no such sandbox or user, 4 not running).',
       ) as never,
   handler: async (argv) => {
-    const command = (argv.command ?? []).map(String);
+    // yargs keeps what follows `--` out of the positional: it is in argv._ after the verb.
+    const command = [...(argv.command ?? []), ...(argv as unknown as { _: unknown[] })._.slice(1)].map(String);
     if (!command.length || !command[0]) throw new UsageError('exec needs a command: sandbox exec NAME -- COMMAND [ARG...]');
     await enter(argv, command, argv.tty ?? Boolean(process.stdin.isTTY));
   },
@@ -63,7 +64,7 @@ export const execCommand: CommandModule<GlobalArgs, Args> = {
 
 export const shellCommand: CommandModule<GlobalArgs, Args> = {
   command: 'shell <name>',
-  describe: 'open an interactive shell inside a running sandbox (as sandbox exec does)',
+  describe: 'open a shell inside a running sandbox',
   builder: (y) => y.positional('name', { type: 'string', demandOption: true }).option('user', userOption).option('tty', ttyOption).example('$0 shell web1', '') as never,
   handler: async (argv) => {
     // A login shell of the sandbox's /bin/sh: every service image has it; the user's own shell may be nologin.

@@ -5,6 +5,7 @@ import { createCommand } from './create.js';
 import { deleteCommand } from './delete.js';
 import { doctorCommand } from './doctor.js';
 import { execCommand, shellCommand } from './exec.js';
+import { publishCommand, unpublishCommand } from './publish.js';
 import { disableCmd, enableCmd } from './enable.js';
 import { reloadCommand, restartCommand, startCommand, stopCommand } from './jobs.js';
 import { labelsCommand } from './labels.js';
@@ -26,6 +27,8 @@ export const commands: CommandModule<GlobalArgs, any>[] = [
   logsCommand,
   execCommand,
   shellCommand,
+  publishCommand,
+  unpublishCommand,
   deleteCommand,
   labelsCommand,
   doctorCommand,

@@ -29,6 +29,7 @@ export const listCommand: CommandModule<GlobalArgs, Args> = {
       label: r.label,
       network: r.network,
       profile: r.profile || null,
+      published: r.publish ?? [],
       tree: r.tree,
     }));
     if (argv.json) return printJson(rows);

@@ -13,7 +13,7 @@ interface Args extends GlobalArgs, JsonArgs {
 
 export const statusCommand: CommandModule<GlobalArgs, Args> = {
   command: 'status <name>',
-  describe: "show a sandbox's state, main PID, memory, label, tree and units",
+  describe: "show a sandbox's state, main PID, memory, label and units",
   builder: (y) => withJson(y).positional('name', { type: 'string', demandOption: true }).example('$0 status apache1', '') as never,
   handler: async (argv) => {
     const paths = pathsOf(argv);
@@ -39,6 +39,7 @@ export const statusCommand: CommandModule<GlobalArgs, Args> = {
         network: r.network,
         profile: r.profile || null,
         dbus: r.dbus ?? 'none',
+        published: r.publish ?? [],
         packages: r.packages,
         created: r.created,
         units,
@@ -50,7 +51,7 @@ export const statusCommand: CommandModule<GlobalArgs, Args> = {
       `     State: ${status.state}${status.enabled ? ' (enabled)' : ' (disabled)'}`,
       `     Label: ${status.label} (${status.processContext})`,
       `      Tree: ${status.tree}`,
-      `   Network: ${status.network === 'none' ? 'private (lo only)' : 'host'}`,
+      `   Network: ${status.network === 'none' ? 'private (lo only)' : 'host'}${status.published.length ? `, published ${status.published.join(' ')} (HOSTPORT:PORT)` : ''}`,
       `   Profile: ${status.profile ?? '- (made before profiles)'}${status.dbus === 'host' ? ", with the host's D-Bus (--allow-dbus)" : ''}`,
       `  Packages: ${status.packages.join(' ') || '-'}`,
       `   Created: ${status.created}`,

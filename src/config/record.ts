@@ -7,6 +7,7 @@ import { SandboxError, ExitCode } from '../errors.js';
 import { DEFAULT_STATE_DIR, type Paths } from '../paths.js';
 import { isValidInstanceName } from '../unitfile/index.js';
 import { readIfExists, readIfExistsSync } from '../read-if-exists.js';
+import { parsePublish } from '../publish/spec.js';
 
 export const RECORD_SUFFIX = '.sandbox';
 
@@ -27,6 +28,8 @@ export interface SandboxRecord {
   profile?: string;
   /** 'host' when create --allow-dbus bound the host's system bus in; absent means 'none'. */
   dbus?: 'none' | 'host';
+  /** Published ports, [ADDR:]HOSTPORT:PORT (src/publish/spec.ts); absent or empty: none. */
+  publish?: string[];
   security: 'dynamic' | 'static';
   created: string;
   version: string;
@@ -63,6 +66,8 @@ export function serializeRecord(r: SandboxRecord): string {
         network: r.network,
         profile: r.profile ?? '',
         dbus: r.dbus ?? 'none',
+        // only when there is one: records without published ports read as before
+        ...(r.publish?.length ? { publish: r.publish.join(' ') } : {}),
         security: r.security,
         created: r.created,
         version: r.version,
@@ -122,6 +127,14 @@ export function parseRecord(file: string, text: string): SandboxRecord {
   if (profile !== '' && !/^[a-z][a-z0-9-]*$/.test(profile)) throw new RecordError(file, lineOf('profile'), `profile=${profile} is not a profile name`, fix);
   const dbus = String(s.dbus || 'none');
   if (dbus !== 'none' && dbus !== 'host') throw new RecordError(file, lineOf('dbus'), `dbus=${dbus} is not 'none' or 'host'`, fix);
+  const publish = list(s.publish);
+  for (const p of publish) {
+    try {
+      parsePublish(p);
+    } catch {
+      throw new RecordError(file, lineOf('publish'), `publish= names '${p}', which is not [ADDRESS:]HOSTPORT:PORT`, fix);
+    }
+  }
   const security = String(s.security ?? 'dynamic');
   return {
     name,
@@ -134,6 +147,7 @@ export function parseRecord(file: string, text: string): SandboxRecord {
     network,
     profile,
     dbus,
+    publish,
     security: security === 'static' ? 'static' : 'dynamic',
     created: String(s.created ?? ''),
     version: String(s.version ?? ''),

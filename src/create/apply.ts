@@ -16,6 +16,7 @@ import { writeLinkAtomic } from '../apply/atomic-link.js';
 import { Undo } from '../apply/undo.js';
 import { mkdirInside } from '../apply/mkdir-inside.js';
 import type { CreatePlan } from './plan.js';
+import { isShippedLink } from '../generate/shipped-links.js';
 import { crashPoint } from '../apply/crash-point.js';
 
 export interface ApplyHooks {
@@ -67,6 +68,9 @@ export async function assertFree(paths: Paths, plan: CreatePlan): Promise<void> 
     // Files of this instance must be new; shared ones (template body, target) may be ours already.
     if (f.path.includes(`@${plan.name}.service`)) {
       if (await exists(file)) throw new ConflictError(`${file} already exists, refusing to replace it`);
+    } else if (f.role === 'link') {
+      // a shipped template, linked once for every sandbox: ours when it is such a link
+      if ((await fs.lstat(file).catch(() => undefined)) && !(await isShippedLink(file))) throw new ConflictError(`${file} exists and was not made by sandbox, refusing to replace it`);
     } else {
       await assertReplaceable(file);
     }

@@ -7,6 +7,8 @@ import { planPayload, type PayloadPlan } from '../payload/rules.js';
 import { sandboxUnitFiles, instanceName, type GeneratedFile } from '../generate/units.js';
 import type { CreateFacts } from './gather.js';
 import type { CreateRequest } from './request.js';
+import { publishFiles, templateLinks } from '../publish/units.js';
+import { formatPublish } from '../publish/spec.js';
 
 export interface PlannedLabel {
   /** MCS level, e.g. s0:c12,c345 */
@@ -76,6 +78,12 @@ export function planCreate(req: CreateRequest, facts: CreateFacts, label: Planne
     );
     for (const f of generated) if (!files.some((x) => x.path === f.path)) files.push(f);
   }
+  // Published ports: the proxies join the network namespace of the sandbox's first unit.
+  if (req.publish.length) {
+    for (const l of templateLinks(DEFAULT_UNIT_DIR)) files.push({ path: l.path, content: '', role: 'link', linkTo: l.linkTo });
+    const main = instanceName(facts.units[0]!.name, req.name);
+    for (const f of publishFiles(DEFAULT_UNIT_DIR, ctx.version, req.name, main, req.publish)) files.push({ path: f.path, content: f.content, role: 'dropin' });
+  }
   const record: SandboxRecord = {
     name: req.name,
     units: facts.units.map((u) => u.name),
@@ -87,6 +95,7 @@ export function planCreate(req: CreateRequest, facts: CreateFacts, label: Planne
     network: req.network,
     profile: req.profile,
     dbus: req.allowDbus ? 'host' : 'none',
+    publish: req.publish.map(formatPublish),
     security: req.security.kind,
     created: ctx.now.toISOString(),
     version: ctx.version,

@@ -3,6 +3,7 @@ import { shown, UsageError } from '../errors.js';
 import type { NetworkMode } from '../config/record.js';
 import { checkUnitValue } from '../generate/unit-values.js';
 import type { ProfileName } from '../generate/profiles.js';
+import type { Published } from '../publish/spec.js';
 
 export type Security = { kind: 'dynamic' } | { kind: 'static'; label: string };
 
@@ -18,6 +19,8 @@ export interface CreateRequest {
   profile: ProfileName;
   /** Bind the host's system bus into the sandbox (--allow-dbus). */
   allowDbus: boolean;
+  /** Ports published from its private network (--publish). */
+  publish: Published[];
 }
 
 /** --network none | host */

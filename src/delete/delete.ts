@@ -12,7 +12,7 @@ import { removeInside } from '../apply/safe-remove.js';
 import { manifestPath, removeGenerated } from '../create/apply.js';
 import { crashPoint } from '../apply/crash-point.js';
 import { filesToRemove } from './files.js';
-import { isProfileLink } from '../generate/profiles.js';
+import { isShippedLink } from '../generate/shipped-links.js';
 
 export const DELETING_PREFIX = '.deleting-';
 
@@ -44,8 +44,8 @@ export async function finishDelete(paths: Paths, r: SandboxRecord, releaseLabel:
   const owned = [paths.unitDir];
   for (const f of filesToRemove(DEFAULT_UNIT_DIR, r, others)) {
     const file = paths.host(f.path);
-    // The profile link is ours by where it points; every other file by its mark.
-    if (f.role === 'profile' ? await isProfileLink(file) : await readIfGenerated(file)) {
+    // A link (profile, shipped template) is ours by where it points; every other file by its mark.
+    if (f.role === 'profile' || f.role === 'link' ? await isShippedLink(file) : await readIfGenerated(file)) {
       await removeGenerated(owned, file, f.role);
       removed.push(f.path);
     }

@@ -4,10 +4,12 @@ import path from 'node:path';
 import type { SandboxRecord } from '../config/record.js';
 import { instanceName, prefixOf, targetName } from '../generate/units.js';
 import { PROFILE_DROPIN } from '../generate/profiles.js';
+import { publishPaths, templateLinks } from '../publish/units.js';
+import { parsePublish } from '../publish/spec.js';
 
 export interface OwnedFile {
   path: string;
-  role: 'service' | 'dropin' | 'target' | 'profile';
+  role: 'service' | 'dropin' | 'target' | 'profile' | 'link';
 }
 
 /** Host paths under unitDir; `others` are the records of the remaining sandboxes. */
@@ -23,5 +25,10 @@ export function filesToRemove(unitDir: string, r: SandboxRecord, others: Sandbox
       out.push({ path: path.join(unitDir, targetName(unit)), role: 'target' });
     }
   }
+  // Published ports: their drop-ins, and the shipped templates' links once no other sandbox publishes.
+  const published = (r.publish ?? []).map(parsePublish);
+  const main = r.units[0] ? instanceName(r.units[0], r.name) : undefined;
+  if (main) for (const p of publishPaths(unitDir, r.name, main, published)) out.push({ path: p, role: 'dropin' });
+  if (!others.some((o) => o.publish?.length)) for (const l of templateLinks(unitDir)) out.push({ path: l.path, role: 'link' });
   return out;
 }

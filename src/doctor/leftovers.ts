@@ -5,6 +5,7 @@
 // (an admin's drop-in, a vendor unit) are never findings.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { parsePublish } from '../publish/spec.js';
 import type { Paths } from '../paths.js';
 import { removeInside } from '../apply/safe-remove.js';
 import { isGenerated } from '../generate/template.js';
@@ -107,7 +108,13 @@ async function unitLeftovers(paths: Paths, k: Known): Promise<Finding[]> {
   for (const n of await ls(paths.unitDir)) {
     const p = path.join(paths.unitDir, n);
     let m: RegExpExecArray | null;
-    if ((m = /^(.+)@(.+)\.service\.d$/.exec(n))) {
+    if ((m = /^sandbox-publish@(.+):(\d+)\.(socket|service)\.d$/.exec(n))) {
+      // a published port's drop-in: ours while its sandbox's record publishes that port
+      const file = path.join(p, '50-sandbox.conf');
+      const r = k.records.get(m[1]!);
+      const kept = ownedBy(k, m[1]!) && (!r || (r.publish ?? []).some((x) => parsePublish(x).hostPort === Number(m![2])));
+      if (!kept && (await generatedAt(file))) out.push(unused(`port ${m[2]} of sandbox '${m[1]}', which does not publish it`, file, 'dropin'));
+    } else if ((m = /^(.+)@(.+)\.service\.d$/.exec(n))) {
       const file = path.join(p, '50-sandbox.conf');
       const link = path.join(p, PROFILE_DROPIN);
       if (!ownedBy(k, m[2]!, m[1]) && (await generatedAt(file))) out.push(unused(`sandbox '${m[2]}', which has no record`, file, 'dropin'));

@@ -14,8 +14,8 @@ export interface GeneratedFile {
   path: string;
   /** The text; '' for a link. */
   content: string;
-  role: 'service' | 'dropin' | 'target' | 'profile';
-  /** Set for a symlink (the profile): where it points, a host path. */
+  role: 'service' | 'dropin' | 'target' | 'profile' | 'link';
+  /** Set for a symlink (the profile, a shipped template: role 'link'): where it points, a host path. */
   linkTo?: string;
 }
 
