@@ -3,7 +3,7 @@
 import type { CommandModule } from 'yargs';
 import { requireRecords, unitsOf } from '../lifecycle/sandboxes.js';
 import { logEvent } from '../journal/write.js';
-import { targetName } from '../generate/units.js';
+import { targetName } from '../layout.js';
 import { withSystemd } from '../systemd/client.js';
 import { pathsOf, requireLive, type GlobalArgs } from './common.js';
 

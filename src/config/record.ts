@@ -1,14 +1,12 @@
 // The record of one sandbox: <configDir>/NAME.sandbox, an ini file the admin can read.
 // Every command finds sandboxes through these records.
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import ini from 'ini';
 import { SandboxError, ExitCode } from '../errors.js';
-import { DEFAULT_STATE_DIR, type Paths } from '../paths.js';
+import type { Paths } from '../paths.js';
+import { recordFileName, recordNameOf, recordPath, treeOf } from '../layout.js';
 import { isValidInstanceName } from '../unitfile/index.js';
 import { readIfExists, readIfExistsSync } from '../read-if-exists.js';
-
-export const RECORD_SUFFIX = '.sandbox';
 
 export type NetworkMode = 'none' | 'host';
 
@@ -36,10 +34,6 @@ export class RecordError extends SandboxError {
   constructor(file: string, line: number | undefined, problem: string, fix: string) {
     super(`${file}${line ? `:${line}` : ''}: ${problem}; ${fix}`, ExitCode.failure);
   }
-}
-
-export function recordPath(paths: Paths, name: string): string {
-  return path.join(paths.configDir, name + RECORD_SUFFIX);
 }
 
 const REQUIRED: (keyof SandboxRecord)[] = ['name', 'units', 'label', 'processContext', 'fileContext', 'tree', 'network'];
@@ -107,13 +101,13 @@ export function parseRecord(file: string, text: string): SandboxRecord {
   }
   // Delete removes what name= and tree= say: they must be this file's sandbox and its place.
   const name = String(s.name);
-  const fileName = /^(?:\.deleting-)?(.+)\.sandbox$/.exec(path.basename(file))?.[1];
+  const fileName = recordFileName(file);
   if (!isValidInstanceName(name) || (fileName !== undefined && name !== fileName)) {
     throw new RecordError(file, lineOf('name'), `name=${name} is not the name in the file name (${fileName})`, fix);
   }
   const tree = String(s.tree);
-  if (tree !== path.posix.join(DEFAULT_STATE_DIR, name)) {
-    throw new RecordError(file, lineOf('tree'), `tree=${tree} is not ${path.posix.join(DEFAULT_STATE_DIR, name)}`, fix);
+  if (tree !== treeOf(name)) {
+    throw new RecordError(file, lineOf('tree'), `tree=${tree} is not ${treeOf(name)}`, fix);
   }
   for (const u of list(s.units)) {
     if (!/^[A-Za-z0-9:_\\-][A-Za-z0-9:_.\\-]*\.service$/.test(u)) throw new RecordError(file, lineOf('units'), `units= names '${u}', which is not a service`, fix);
@@ -156,8 +150,8 @@ export async function listRecordNames(paths: Paths): Promise<string[]> {
     throw e;
   }
   return names
-    .filter((n) => n.endsWith(RECORD_SUFFIX) && !n.startsWith('.'))
-    .map((n) => n.slice(0, -RECORD_SUFFIX.length))
+    .map(recordNameOf)
+    .filter((n): n is string => n !== undefined)
     .sort();
 }
 

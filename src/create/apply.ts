@@ -6,11 +6,13 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ConflictError } from '../errors.js';
 import type { Paths } from '../paths.js';
-import { recordPath, serializeRecord } from '../config/record.js';
+import { serializeRecord } from '../config/record.js';
+import { instanceName, intentPath, intentTempPath, manifestPath, recordPath, stagingDir, tempPathOf, type OwnedFile } from '../layout.js';
 import { copyPlan, type CopyProgress } from '../payload/copy.js';
 import { labelTree } from '../payload/label.js';
 import { buildManifest, formatManifest } from '../payload/manifest.js';
-import { assertReplaceable, tempPathOf, writeFileAtomic, writeGenerated } from '../apply/atomic-write.js';
+import { assertReplaceable, writeFileAtomic, writeGenerated } from '../apply/atomic-write.js';
+import { removeGenerated } from '../apply/remove-generated.js';
 import { removeInside } from '../apply/safe-remove.js';
 import { writeLinkAtomic } from '../apply/atomic-link.js';
 import { Undo } from '../apply/undo.js';
@@ -27,26 +29,14 @@ export interface ApplyHooks {
   releaseLabel: () => Promise<void>;
 }
 
-export function stagingDir(paths: Paths, name: string): string {
-  return path.join(paths.stateDir, `.staging-${name}`);
-}
-
 /** The intent of a create in progress: who runs it and which files it may leave. Removed at the commit point. */
-export function intentPath(paths: Paths, name: string): string {
-  return path.join(paths.stateDir, `.creating-${name}`);
-}
-
 export interface CreateIntent {
   pid: number;
   name: string;
   /** Host paths (under the root) of generated files that did not exist before. */
-  files: { path: string; role: string }[];
+  files: OwnedFile[];
   /** Temp files this create's atomic writes may leave if it is killed (absent in intents of older versions). */
   temps?: string[];
-}
-
-export function manifestPath(paths: Paths, name: string): string {
-  return path.join(paths.stateDir, '.manifests', name);
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -65,7 +55,7 @@ export async function assertFree(paths: Paths, plan: CreatePlan): Promise<void> 
   for (const f of plan.files) {
     const file = paths.host(f.path);
     // Files of this instance must be new; shared ones (template body, target) may be ours already.
-    if (f.path.includes(`@${plan.name}.service`)) {
+    if (plan.record.units.some((u) => f.path.includes(instanceName(u, plan.name)))) {
       if (await exists(file)) throw new ConflictError(`${file} already exists, refusing to replace it`);
     } else {
       await assertReplaceable(file);
@@ -86,13 +76,6 @@ export async function nameTaken(paths: Paths, name: string): Promise<boolean> {
   return exists(recordPath(paths, name));
 }
 
-/** Remove a generated file; a drop-in's directory goes too when nothing else is in it. */
-export async function removeGenerated(owned: string[], file: string, role: string): Promise<void> {
-  await removeInside(owned, file);
-  // The drop-in and the profile link share a directory: whichever goes last takes it.
-  if (role === 'dropin' || role === 'profile') await fs.rmdir(path.dirname(file)).catch(() => undefined);
-}
-
 export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHooks): Promise<void> {
   const undo = new Undo();
   undo.push('label reservation', hooks.releaseLabel);
@@ -105,7 +88,7 @@ export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHo
     const intent: CreateIntent = { pid: process.pid, name: plan.name, files: [], temps: written.map((f) => tempPathOf(f)) };
     for (const f of plan.files) if (!(await exists(paths.host(f.path)))) intent.files.push({ path: paths.host(f.path), role: f.role });
     // Written whole, then linked into place: link() fails if another create holds the name.
-    const tmp = `${intentPath(paths, plan.name)}.${process.pid}.tmp`;
+    const tmp = intentTempPath(paths, plan.name);
     try {
       await fs.writeFile(tmp, JSON.stringify(intent) + '\n', { mode: 0o600 });
       await fs.link(tmp, intentPath(paths, plan.name));

@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { SandboxRecord } from '../config/record.js';
 import { DEFAULT_STATE_DIR, DEFAULT_UNIT_DIR } from '../paths.js';
 import { planPayload, type PayloadPlan } from '../payload/rules.js';
-import { sandboxUnitFiles, instanceName, type GeneratedFile } from '../generate/units.js';
+import { sandboxUnitFiles, type GeneratedFile } from '../generate/units.js';
+import { instanceName } from '../layout.js';
 import type { CreateFacts } from './gather.js';
 import type { CreateRequest } from './request.js';
 

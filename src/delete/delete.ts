@@ -4,33 +4,13 @@
 // A delete that was interrupted is finished by the next command (recovery.ts).
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { listRecords, parseRecord, recordPath, type SandboxRecord } from '../config/record.js';
+import { listRecords, parseRecord, type SandboxRecord } from '../config/record.js';
 import { DEFAULT_UNIT_DIR, type Paths } from '../paths.js';
-import { isGenerated } from '../generate/template.js';
-import { targetName } from '../generate/units.js';
+import { DELETING_PREFIX, deletingMarker, isOurs, manifestPath, recordPath, runtimeDir, unitEntry, wantsDir } from '../layout.js';
 import { removeInside } from '../apply/safe-remove.js';
-import { manifestPath, removeGenerated } from '../create/apply.js';
+import { removeGenerated } from '../apply/remove-generated.js';
 import { crashPoint } from '../apply/crash-point.js';
 import { filesToRemove } from './files.js';
-import { isProfileLink } from '../generate/profiles.js';
-
-export const DELETING_PREFIX = '.deleting-';
-
-export function deletingMarker(paths: Paths, name: string): string {
-  return path.join(paths.configDir, `${DELETING_PREFIX}${name}.sandbox`);
-}
-
-async function readIfGenerated(file: string): Promise<boolean> {
-  try {
-    return isGenerated(await fs.readFile(file, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
-export function runtimeDir(paths: Paths, name: string): string {
-  return path.join(paths.runDir, name);
-}
 
 /** Step 1: hide the sandbox. After this, delete always finishes. */
 export async function markDeleting(paths: Paths, name: string): Promise<void> {
@@ -44,8 +24,7 @@ export async function finishDelete(paths: Paths, r: SandboxRecord, releaseLabel:
   const owned = [paths.unitDir];
   for (const f of filesToRemove(DEFAULT_UNIT_DIR, r, others)) {
     const file = paths.host(f.path);
-    // The profile link is ours by where it points; every other file by its mark.
-    if (f.role === 'profile' ? await isProfileLink(file) : await readIfGenerated(file)) {
+    if (await isOurs(file, f.role)) {
       await removeGenerated(owned, file, f.role);
       removed.push(f.path);
     }
@@ -53,9 +32,10 @@ export async function finishDelete(paths: Paths, r: SandboxRecord, releaseLabel:
   }
   // Links made by enable point at the instance: remove them from the target's .wants.
   for (const unit of r.units) {
-    const wants = path.join(paths.unitDir, `${targetName(unit)}.wants`);
+    const wants = wantsDir(paths.unitDir, unit);
     for (const link of await fs.readdir(wants).catch(() => [] as string[])) {
-      if (link.endsWith(`@${r.name}.service`)) await removeInside(owned, path.join(wants, link));
+      const e = unitEntry(link);
+      if (e.kind === 'instance' && e.name === r.name) await removeInside(owned, path.join(wants, link));
     }
     await fs.rmdir(wants).catch(() => undefined);
   }

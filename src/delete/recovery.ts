@@ -11,11 +11,11 @@ import path from 'node:path';
 import type { Paths } from '../paths.js';
 import { readRecord } from '../config/record.js';
 import { removeInside } from '../apply/safe-remove.js';
-import { intentPath, manifestPath, removeGenerated, stagingDir, type CreateIntent } from '../create/apply.js';
+import type { CreateIntent } from '../create/apply.js';
+import { removeGenerated } from '../apply/remove-generated.js';
+import { intentPath, manifestPath, stagingDir, stateEntry } from '../layout.js';
 import { finishDelete, pendingDeletes } from './delete.js';
 import { pidAlive, reclaimStaleLabels } from './stale-labels.js';
-
-export const INTENT_PREFIX = '.creating-';
 
 export interface LabelHooks {
   release(name: string): Promise<void>;
@@ -47,7 +47,7 @@ export async function rollBackCreate(paths: Paths, name: string, intent: CreateI
   await removeTemps(paths, intent);
   for (const f of intent?.files ?? []) await removeGenerated(owned, f.path, f.role).catch(() => undefined);
   await removeInside([paths.stateDir], stagingDir(paths, name));
-  await removeInside([paths.stateDir], path.join(paths.stateDir, name));
+  await removeInside([paths.stateDir], path.join(paths.stateDir, name)); // the tree
   await removeInside([paths.stateDir], manifestPath(paths, name));
   await labels.release(name);
   await removeInside([paths.stateDir], intentPath(paths, name));
@@ -61,13 +61,13 @@ export async function recover(paths: Paths, labels: LabelHooks, say: (s: string)
     say(`sandbox: finished the interrupted delete of '${r.name}'`);
   }
   for (const n of await fs.readdir(paths.stateDir).catch(() => [] as string[])) {
-    if (!n.startsWith(INTENT_PREFIX)) continue;
-    const tmp = /\.(\d+)\.tmp$/.exec(n);
-    if (tmp) {
-      if (!pidAlive(Number(tmp[1]))) await removeInside([paths.stateDir], path.join(paths.stateDir, n));
+    const e = stateEntry(n);
+    if (e.kind === 'intent-temp') {
+      if (!pidAlive(e.pid)) await removeInside([paths.stateDir], path.join(paths.stateDir, n));
       continue;
     }
-    const name = n.slice(INTENT_PREFIX.length);
+    if (e.kind !== 'intent') continue;
+    const name = e.name;
     const intent = await readIntent(path.join(paths.stateDir, n));
     if (intent && pidAlive(intent.pid)) continue;
     if (await readRecord(paths, name)) {

@@ -10,6 +10,7 @@ import type { Paths } from '../paths.js';
 import { listRecordNames } from '../config/record.js';
 import { withLock } from '../labels/lock.js';
 import { ownerAlive, Registry } from '../labels/registry.js';
+import { wholeTempOf } from '../layout.js';
 
 export function pidAlive(pid: number): boolean {
   try {
@@ -28,8 +29,6 @@ interface Stale {
   temps: string[];
 }
 
-const TEMP = /\.(\d+)\.tmp$/;
-
 /** Whose leftovers count as stale: dead processes', and with `self` this process's too. */
 interface Owners {
   self: boolean;
@@ -46,14 +45,14 @@ async function findStale(paths: Paths, registry: Registry, o: Owners): Promise<S
     if ((o.self && r.pid === process.pid) || !ownerAlive(r)) out.reservations.push([key, r.sandbox]);
   }
   for (const name of await fs.readdir(registry.byName).catch(() => [] as string[])) {
-    if (TEMP.test(name) || recorded.has(name)) continue;
+    if (wholeTempOf(name) || recorded.has(name)) continue;
     const key = await registry.labelOf(name);
     if (key && (await registry.read(key))?.sandbox !== name) out.dangling.push(path.join(registry.byName, name));
   }
   for (const dir of [registry.dir, registry.byName, registry.pendingDir, registry.heldDir]) {
     for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
-      const m = TEMP.exec(name);
-      if (m && gone(Number(m[1]))) out.temps.push(path.join(dir, name));
+      const m = wholeTempOf(name);
+      if (m && gone(m[1])) out.temps.push(path.join(dir, name));
     }
   }
   return out;

@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConflictError, NotFoundError, SandboxError, UsageError } from '../errors.js';
 import type { Paths } from '../paths.js';
-import { readToolConfig, TOOL_CONFIG_NAME, type ToolConfig } from '../config/tool-config.js';
+import { readToolConfig, type ToolConfig } from '../config/tool-config.js';
+import { toolConfigPath } from '../layout.js';
 import {
   formatLevel,
   intersect,
@@ -137,7 +138,7 @@ export async function openLabelStore(paths: Paths, opts: StoreOptions = {}) {
   function parseStatic(context: string): Label {
     const { pair, level } = parseStaticLabel(context);
     const key = pairKey(pair);
-    const where = path.join(paths.configDir, TOOL_CONFIG_NAME);
+    const where = toolConfigPath(paths);
     if (reserved.has(key)) throw new UsageError(`label ${level} is reserved ([labels] reserved= in ${where}): choose another`);
     const r = range();
     if (pair.a < r.min || pair.b > r.max) throw new UsageError(`label ${level} is outside the categories sandboxes may use (c${r.min}-c${r.max}, [labels] categories= in ${where}${selinuxOn ? ', and this process\'s own range' : ''})`);
@@ -154,7 +155,7 @@ export async function openLabelStore(paths: Paths, opts: StoreOptions = {}) {
         const p = await pick(r, taken);
         if (!p) {
           throw new SandboxError(
-            `no free MCS label: all ${pairCount(r)} pairs of c${r.min}-c${r.max} are held or reserved; delete a sandbox or widen [labels] categories in ${path.join(paths.configDir, TOOL_CONFIG_NAME)}`,
+            `no free MCS label: all ${pairCount(r)} pairs of c${r.min}-c${r.max} are held or reserved; delete a sandbox or widen [labels] categories in ${toolConfigPath(paths)}`,
           );
         }
         await registry.reserve(p, sandbox);

@@ -3,7 +3,7 @@
 // remembering to. It needs nothing but bash (not the bash-completion package).
 //   node dist/src/tools/gen-completion.js > sandbox.bash-completion
 import path from 'node:path';
-import { RECORD_SUFFIX } from '../config/record.js';
+import { RECORD_SUFFIX } from '../layout.js';
 import { DEFAULT_CONFIG_DIR } from '../paths.js';
 import { cliModel, isMain, type CliModel, type OptionSpec } from './cli-model.js';
 

@@ -3,8 +3,7 @@
 //   node dist/src/tools/gen-man.js > sandbox.8
 // The date is SOURCE_DATE_EPOCH's when set, for a reproducible build.
 import path from 'node:path';
-import { RECORD_SUFFIX } from '../config/record.js';
-import { TOOL_CONFIG_NAME } from '../config/tool-config.js';
+import { instanceName, PROFILE_DROPIN, RECORD_SUFFIX, REGISTRY_DIR, SANDBOX_DROPIN, targetName, templateName, TOOL_CONFIG_NAME } from '../layout.js';
 import { DEFAULT_CONFIG_DIR, DEFAULT_STATE_DIR, DEFAULT_UNIT_DIR } from '../paths.js';
 import { DEFAULT_SYSTEM_BUS } from '../systemd/dbus-names.js';
 import { VERSION } from '../version.js';
@@ -24,12 +23,12 @@ function files(): [string, string][] {
     [path.join(DEFAULT_CONFIG_DIR, 'NAME' + RECORD_SUFFIX), 'The record of sandbox NAME: its units, packages, label and tree (ini).'],
     [path.join(DEFAULT_CONFIG_DIR, TOOL_CONFIG_NAME), 'The settings of the tool: the MCS categories labels are drawn from, reserved labels, extra shared directories (ini).'],
     [path.join(DEFAULT_STATE_DIR, 'NAME'), "The tree of sandbox NAME: its copies of the packages' /etc and /var."],
-    [path.join(DEFAULT_STATE_DIR, '.labels'), 'The MCS labels held by sandboxes, one file each.'],
-    [path.join(DEFAULT_UNIT_DIR, 'UNIT@.service'), 'The template every sandbox of UNIT runs from (or UNIT@NAME.service, when the package ships its own UNIT@.service).'],
-    [path.join(DEFAULT_UNIT_DIR, 'UNIT@NAME.service.d/'), 'The drop-ins of sandbox NAME: 50-sandbox.conf (its label, network and bind mounts) and 40-profile.conf, a symlink to its hardening profile.'],
+    [path.join(DEFAULT_STATE_DIR, REGISTRY_DIR), 'The MCS labels held by sandboxes, one file each.'],
+    [path.join(DEFAULT_UNIT_DIR, templateName('UNIT')), 'The template every sandbox of UNIT runs from (or UNIT@NAME.service, when the package ships its own UNIT@.service).'],
+    [path.join(DEFAULT_UNIT_DIR, `${instanceName('UNIT', 'NAME')}.d/`), `The drop-ins of sandbox NAME: ${SANDBOX_DROPIN} (its label, network and bind mounts) and ${PROFILE_DROPIN}, a symlink to its hardening profile.`],
     // where the RPM installs them (a checkout has them in units/profiles/)
     ['/usr/lib/sandbox/units/profiles/', 'The hardening profiles (default, strict, trusted) that create --profile links to; a new version reaches existing sandboxes at the next daemon-reload.'],
-    [path.join(DEFAULT_UNIT_DIR, 'UNIT-sandboxes.target'), 'Starts, stops and enables every sandbox of UNIT together.'],
+    [path.join(DEFAULT_UNIT_DIR, targetName('UNIT')), 'Starts, stops and enables every sandbox of UNIT together.'],
   ];
 }
 

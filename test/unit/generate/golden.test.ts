@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { PROFILE_DROPIN } from '../../../src/generate/profiles.js';
+import { PROFILE_DROPIN } from '../../../src/layout.js';
 import { PROJECT_ROOT } from '../../../src/install-paths.js';
 import { parseUnitFile } from '../../../src/unitfile/index.js';
 import { CONTEXT, cases, effective, generate, generatedSet, goldenDir as golden } from './golden-cases.js';
