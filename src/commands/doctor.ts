@@ -1,8 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { fail, formatChecks, warn, type Check } from '../doctor/check.js';
 import { checkLabelSpace, checkPackageManagers } from '../doctor/more-checks.js';
-import { checkContexts, checkDir, checkRoot, checkSelinux, checkSystemd } from '../doctor/checks.js';
-import { checkPolicyModule, checkPolicyTypes } from '../doctor/policy-checks.js';
+import { checkDir, checkRoot, checkSystemd } from '../doctor/checks.js';
+import { checkContexts, checkPolicyModule, checkPolicyTypes, checkSelinux } from '../doctor/selinux-checks.js';
+import { selinuxReadiness } from '../selinux/readiness.js';
 import { consistencyChecks, findInconsistencies } from '../doctor/consistency.js';
 import type { Finding } from '../doctor/known.js';
 import { printJson } from '../output/json.js';
@@ -74,13 +75,14 @@ export const doctorCommand: CommandModule<GlobalArgs, Args> = {
       const { findings, sandboxes } = await findInconsistencies(paths);
       consistency = consistencyChecks(findings, sandboxes);
     }
+    const se = await selinuxReadiness(paths);
     const checks: Check[] = [
       checkRoot(paths),
       await checkSystemd(paths),
-      await checkSelinux(paths),
-      await checkContexts(paths),
-      await checkPolicyTypes(paths),
-      await checkPolicyModule(paths),
+      checkSelinux(se),
+      checkContexts(se),
+      checkPolicyTypes(se),
+      checkPolicyModule(se),
       await checkPackageManagers(paths),
       await checkLabelSpace(paths),
       await checkDir('state directory', paths.stateDir),

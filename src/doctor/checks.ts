@@ -1,8 +1,6 @@
 // The checks of `sandbox doctor`, each a small function returning ok/warn/fail.
 import { promises as fs } from 'node:fs';
 import type { Paths } from '../paths.js';
-import { containerContexts, typeOf } from '../selinux/contexts.js';
-import { selinuxMode } from '../selinux/state.js';
 import { SystemdClient } from '../systemd/client.js';
 import { systemBusAddress } from '../systemd/dbus-names.js';
 import { fail, ok, warn, type Check } from './check.js';
@@ -28,20 +26,6 @@ export async function checkSystemd(paths: Paths): Promise<Check> {
   } catch (e) {
     return fail('systemd', (e as Error).message, { address });
   }
-}
-
-export async function checkSelinux(paths: Paths): Promise<Check> {
-  const mode = await selinuxMode(paths);
-  const data = { mode };
-  if (mode === 'enforcing') return ok('selinux', 'enforcing: sandbox labels are enforced', data);
-  if (mode === 'permissive') return warn('selinux', 'permissive: labels are written but denials are only logged', data);
-  return warn('selinux', 'disabled in the kernel: labels are written as xattrs but not enforced', data);
-}
-
-export async function checkContexts(paths: Paths): Promise<Check> {
-  const c = await containerContexts(paths);
-  const types = { process: typeOf(c.process), file: typeOf(c.file), roFile: typeOf(c.roFile) };
-  return ok('container types', `process ${types.process}, files ${types.file}, read-only ${types.roFile} (from ${c.source})`, { ...types, source: c.source });
 }
 
 export async function checkDir(name: string, dir: string): Promise<Check> {

@@ -3,12 +3,13 @@
 // sandbox records, the tree roots and (with SELinux on) running processes,
 // draws at random, falls back to a scan when draws keep hitting held pairs,
 // and fails at once when the space is full: it never loops forever.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConflictError, NotFoundError, SandboxError, UsageError } from '../errors.js';
 import type { Paths } from '../paths.js';
 import { readToolConfig, type ToolConfig } from '../config/tool-config.js';
 import { toolConfigPath } from '../layout.js';
+import { selinuxfs, selinuxOnAt } from '../selinux/state.js';
 import {
   formatLevel,
   intersect,
@@ -56,10 +57,10 @@ const RANDOM_DRAWS = 64;
 export async function openLabelStore(paths: Paths, opts: StoreOptions = {}) {
   const config = opts.config ?? (await readToolConfig(paths));
   const procRoot = opts.procRoot ?? paths.host('/proc');
-  const selinuxRoot = opts.selinuxRoot ?? paths.host('/sys/fs/selinux');
+  const selinuxRoot = opts.selinuxRoot ?? selinuxfs(paths);
   const random = opts.random ?? Math.random;
   const registry = new Registry(paths);
-  const selinuxOn = existsSync(path.join(selinuxRoot, 'enforce'));
+  const selinuxOn = selinuxOnAt(selinuxRoot);
 
   const range = (): CategoryRange => {
     if (!selinuxOn) return config.categories;
