@@ -15,7 +15,7 @@ import { crashPoint } from '../apply/crash-point.js';
 import { note } from './common.js';
 import { hostError } from '../apply/host-error.js';
 import { withInterruptGuard } from '../apply/interrupt.js';
-import { reclaimOwnLabels } from '../delete/stale-labels.js';
+import { reclaimOwnLabels } from '../recovery/stale-labels.js';
 
 /** Reserve the label, plan, and carry the plan out; on failure nothing is left but what reclaimOwnLabels cleans. */
 async function reserveAndApply(
@@ -34,7 +34,7 @@ async function reserveAndApply(
     plan = planCreate(req, facts, label.planned, ctx);
     await assertFree(paths, plan);
   } catch (e) {
-    await label.release();
+    await label.labels.release(req.name);
     throw e;
   }
   let last = 0;
@@ -46,8 +46,7 @@ async function reserveAndApply(
         process.stderr.write(`\r  copied ${p.done}/${p.total} ${p.path}`.slice(0, 100).padEnd(100) + (p.done === p.total ? '\n' : ''));
       }
     },
-    commitLabel: label.commit,
-    releaseLabel: label.release,
+    labels: label.labels,
   });
   return plan;
 }

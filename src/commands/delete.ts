@@ -55,7 +55,7 @@ export const deleteCommand: CommandModule<GlobalArgs, Args> = {
       for (const r of records) {
         await markDeleting(paths, r.name);
         crashPoint('delete:marked');
-        const removed = await finishDelete(paths, r, (n) => labels.release(n));
+        const removed = await finishDelete(paths, r, labels);
         for (const u of unitsOf(r)) {
           await logEvent({ name: r.name, unit: u, label: r.label, action: 'delete', message: `sandbox ${r.name}: deleted (${removed.length} paths removed)` });
         }

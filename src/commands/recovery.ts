@@ -1,7 +1,7 @@
 // Runs before every command that may change the host: finishes or rolls back
-// what an interrupted create or delete left (see delete/recovery.ts).
+// what an interrupted create or delete left (see recovery/recover.ts).
 // `doctor` skips it (it only looks) unless given --repair.
-import { recover, type RecoveryReport } from '../delete/recovery.js';
+import { recover, type RecoveryReport } from '../recovery/recover.js';
 import { openLabelStore } from '../labels/store.js';
 import type { Paths } from '../paths.js';
 import { mapHostErrors } from '../apply/host-error.js';

@@ -7,7 +7,9 @@ import path from 'node:path';
 import { ConflictError } from '../errors.js';
 import type { Paths } from '../paths.js';
 import { serializeRecord } from '../config/record.js';
-import { instanceName, intentPath, intentTempPath, manifestPath, recordPath, stagingDir, tempPathOf, type OwnedFile } from '../layout.js';
+import { instanceName, manifestPath, recordPath, stagingDir, tempPathOf } from '../layout.js';
+import type { LabelOps } from '../labels/ops.js';
+import { dropIntent, takeIntent, type CreateIntent } from '../recovery/intent.js';
 import { copyPlan, type CopyProgress } from '../payload/copy.js';
 import { labelTree } from '../payload/label.js';
 import { buildManifest, formatManifest } from '../payload/manifest.js';
@@ -23,20 +25,8 @@ import { crashPoint } from '../apply/crash-point.js';
 export interface ApplyHooks {
   progress?: (message: string) => void;
   onCopy?: (p: CopyProgress) => void;
-  /** Called after the record is written (the label becomes permanent). */
-  commitLabel: () => Promise<void>;
-  /** Undo of the label reservation. */
-  releaseLabel: () => Promise<void>;
-}
-
-/** The intent of a create in progress: who runs it and which files it may leave. Removed at the commit point. */
-export interface CreateIntent {
-  pid: number;
-  name: string;
-  /** Host paths (under the root) of generated files that did not exist before. */
-  files: OwnedFile[];
-  /** Temp files this create's atomic writes may leave if it is killed (absent in intents of older versions). */
-  temps?: string[];
+  /** commit after the record is written (the label becomes permanent); release is the undo of the reservation. */
+  labels: LabelOps;
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -78,7 +68,7 @@ export async function nameTaken(paths: Paths, name: string): Promise<boolean> {
 
 export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHooks): Promise<void> {
   const undo = new Undo();
-  undo.push('label reservation', hooks.releaseLabel);
+  undo.push('label reservation', () => hooks.labels.release(plan.name));
   const say = hooks.progress ?? (() => {});
   const owned = [paths.stateDir, paths.configDir, paths.unitDir];
   try {
@@ -87,18 +77,8 @@ export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHo
     const written = [manifestPath(paths, plan.name), ...plan.files.map((f) => paths.host(f.path)), recordPath(paths, plan.name)];
     const intent: CreateIntent = { pid: process.pid, name: plan.name, files: [], temps: written.map((f) => tempPathOf(f)) };
     for (const f of plan.files) if (!(await exists(paths.host(f.path)))) intent.files.push({ path: paths.host(f.path), role: f.role });
-    // Written whole, then linked into place: link() fails if another create holds the name.
-    const tmp = intentTempPath(paths, plan.name);
-    try {
-      await fs.writeFile(tmp, JSON.stringify(intent) + '\n', { mode: 0o600 });
-      await fs.link(tmp, intentPath(paths, plan.name));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ConflictError(`another 'sandbox create ${plan.name}' is running`);
-      throw e;
-    } finally {
-      await fs.rm(tmp, { force: true });
-    }
-    undo.push('intent', () => removeInside([paths.stateDir], intentPath(paths, plan.name)));
+    await takeIntent(paths, intent);
+    undo.push('intent', () => dropIntent(paths, plan.name));
     const staging = stagingDir(paths, plan.name);
     // We hold the intent, so a staging dir of this name is a dead create's (or a
     // planted link): removed without following it, never built into.
@@ -137,8 +117,8 @@ export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHo
     // Undone first if the label commit fails (a full disk): a failed create leaves no record.
     undo.push('record', () => removeInside([paths.configDir], recordPath(paths, plan.name)));
     crashPoint('create:recorded');
-    await hooks.commitLabel();
-    await fs.rm(intentPath(paths, plan.name));
+    await hooks.labels.commit(plan.name);
+    await dropIntent(paths, plan.name);
     undo.done();
   } catch (e) {
     await undo.rollback();

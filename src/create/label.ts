@@ -7,6 +7,7 @@ import { typeOf, withLevel, type ContainerContexts } from '../selinux/contexts.j
 import { contextValid } from '../selinux/policy.js';
 import { missingRoles, selinuxReadiness, type Readiness } from '../selinux/readiness.js';
 import { openLabelStore } from '../labels/store.js';
+import { NO_LABEL_OPS, type LabelOps } from '../labels/ops.js';
 import type { CreateRequest } from './request.js';
 import type { PlannedLabel } from './plan.js';
 
@@ -14,8 +15,8 @@ export interface LabelChoice {
   planned: PlannedLabel;
   /** Shown after the level in --dry-run. */
   note: string;
-  commit: () => Promise<void>;
-  release: () => Promise<void>;
+  /** The store's operations; a dry run's do nothing. */
+  labels: LabelOps;
 }
 
 export async function openLabels(paths: Paths, config?: ToolConfig) {
@@ -61,7 +62,6 @@ export async function labelFor(paths: Paths, config: ToolConfig, req: CreateRequ
   if (req.security.kind === 'static') checkStaticType(req.security.label, contexts);
   await assertContextsInPolicy(paths, se, req);
   const store = await openLabels(paths, config);
-  const nothing = async () => {};
   let level: string;
   let processContext: string;
   let note = '';
@@ -82,7 +82,6 @@ export async function labelFor(paths: Paths, config: ToolConfig, req: CreateRequ
   return {
     planned: { level, processContext, fileContext: withLevel(contexts.file, level) },
     note,
-    commit: opts.dryRun ? nothing : () => store.commit(req.name),
-    release: opts.dryRun ? nothing : () => store.release(req.name),
+    labels: opts.dryRun ? NO_LABEL_OPS : store,
   };
 }

@@ -1,7 +1,7 @@
 // Deleting a sandbox is all-or-nothing from the user's view: the record is
 // first renamed to a marker (.deleting-NAME.sandbox), which hides the sandbox
 // at once; then its units, tree, manifest and label go; the marker goes last.
-// A delete that was interrupted is finished by the next command (recovery.ts).
+// A delete that was interrupted is finished by the next command (recovery/recover.ts).
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { listRecords, parseRecord, type SandboxRecord } from '../config/record.js';
@@ -11,6 +11,7 @@ import { removeInside } from '../apply/safe-remove.js';
 import { removeGenerated } from '../apply/remove-generated.js';
 import { crashPoint } from '../apply/crash-point.js';
 import { filesToRemove } from './files.js';
+import type { LabelOps } from '../labels/ops.js';
 
 /** Step 1: hide the sandbox. After this, delete always finishes. */
 export async function markDeleting(paths: Paths, name: string): Promise<void> {
@@ -18,7 +19,7 @@ export async function markDeleting(paths: Paths, name: string): Promise<void> {
 }
 
 /** Step 2: remove everything the marker's record names; idempotent, so it can be run again after a crash. */
-export async function finishDelete(paths: Paths, r: SandboxRecord, releaseLabel: (name: string) => Promise<void>): Promise<string[]> {
+export async function finishDelete(paths: Paths, r: SandboxRecord, labels: LabelOps): Promise<string[]> {
   const removed: string[] = [];
   const others = (await listRecords(paths)).filter((o) => o.name !== r.name);
   const owned = [paths.unitDir];
@@ -45,7 +46,7 @@ export async function finishDelete(paths: Paths, r: SandboxRecord, releaseLabel:
   // Its private /run, which a unit with RuntimeDirectoryPreserve= leaves behind when stopped.
   if (await removeInside([paths.runDir], runtimeDir(paths, r.name))) removed.push(paths.unhost(runtimeDir(paths, r.name)));
   await removeInside([paths.stateDir], manifestPath(paths, r.name));
-  await releaseLabel(r.name);
+  await labels.release(r.name);
   crashPoint('delete:label-released');
   await removeInside([paths.configDir], deletingMarker(paths, r.name));
   return removed;

@@ -12,8 +12,8 @@ import { deletingNameOf, isOurs, linkedProfile, manifestPath, profileLinkPath, s
 import { DEFAULT_UNIT_DIR } from '../paths.js';
 import { Registry } from '../labels/registry.js';
 import { pairKey, parseLevel } from '../selinux/mcs.js';
-import { readIntent } from '../delete/recovery.js';
-import { pidAlive } from '../delete/stale-labels.js';
+import { readIntent } from '../recovery/intent.js';
+import { pidAlive } from '../recovery/pid-alive.js';
 import { fail, ok, warn, type Check } from './check.js';
 import { leftovers } from './leftovers.js';
 import { corruptLabelEntries } from './label-entries.js';

@@ -9,7 +9,7 @@ import type { Paths } from '../paths.js';
 import { removeInside } from '../apply/safe-remove.js';
 import { removeGenerated } from '../apply/remove-generated.js';
 import { atomicTempOf, isOurDropInName, isOurs, isOurUnitName, manifestsDir, PROFILE_DROPIN, SANDBOX_DROPIN, stateEntry, targetPrefixOf, unitEntry, wholeTempOf, recordFileName, type UnitRole } from '../layout.js';
-import { pidAlive } from '../delete/stale-labels.js';
+import { pidAlive } from '../recovery/pid-alive.js';
 import { withLock } from '../labels/lock.js';
 import { ownerAlive, Registry } from '../labels/registry.js';
 import { ownedBy, serviceInUse, type Finding, type Known } from './known.js';

@@ -11,15 +11,7 @@ import { listRecordNames } from '../config/record.js';
 import { withLock } from '../labels/lock.js';
 import { ownerAlive, Registry } from '../labels/registry.js';
 import { wholeTempOf } from '../layout.js';
-
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { pidAlive } from './pid-alive.js';
 
 interface Stale {
   /** Reservations that go: [key, sandbox]. */
