@@ -4,7 +4,6 @@
 // bug and keeps its stack.
 import yargs from 'yargs';
 import { commands } from './commands/index.js';
-import { recoveryMiddleware } from './commands/recovery.js';
 import { rootDirMiddleware } from './commands/root-dir.js';
 import { ExitCode, UsageError, escapeControls, isSandboxError } from './errors.js';
 import { VERSION } from './version.js';
@@ -21,7 +20,6 @@ export async function main(argv: string[]): Promise<number> {
     })
     .command(commands)
     .middleware(rootDirMiddleware as never)
-    .middleware(recoveryMiddleware as never)
     .demandCommand(1, 'Name a command: see the list above.')
     .strict()
     .recommendCommands()

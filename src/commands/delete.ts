@@ -6,7 +6,6 @@ import { logEvent } from '../journal/write.js';
 import { SystemdClient } from '../systemd/client.js';
 import { openLabels } from '../create/label.js';
 import { note, pathsOf, type GlobalArgs } from './common.js';
-import { requireRootUnlessOffline } from './root.js';
 import { withHostErrors } from '../apply/host-error.js';
 import { crashPoint } from '../apply/crash-point.js';
 import { endUnitProcesses } from '../delete/processes.js';
@@ -29,7 +28,6 @@ export const deleteCommand: CommandModule<GlobalArgs, Args> = {
   // A full disk or a read-only file system is one line, not a stack (apply/host-error.ts).
   handler: withHostErrors(async (argv) => {
     const paths = pathsOf(argv);
-    requireRootUnlessOffline(paths);
     const records = await requireRecords(paths, argv.names);
     const labels = await openLabels(paths);
     const client = paths.offline ? undefined : await SystemdClient.connect();

@@ -14,9 +14,9 @@ import { withHostErrors } from '../apply/host-error.js';
 import { pathsOf, setExitCode, withJson, type GlobalArgs, type JsonArgs } from './common.js';
 import { runRecovery } from './recovery.js';
 import { bootRecovery } from './boot-recovery.js';
-import { requireRootUnlessOffline } from './root.js';
+import { mayChange } from './table.js';
 
-interface Args extends GlobalArgs, JsonArgs {
+export interface DoctorArgs extends GlobalArgs, JsonArgs {
   repair?: boolean;
   recover?: boolean;
 }
@@ -44,7 +44,7 @@ async function repair(paths: Paths): Promise<Check[]> {
   return checks;
 }
 
-export const doctorCommand: CommandModule<GlobalArgs, Args> = {
+export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
   command: 'doctor',
   describe: 'check that this host can run sandboxes, and that every sandbox is whole and nothing is left over',
   builder: (y) =>
@@ -64,11 +64,10 @@ export const doctorCommand: CommandModule<GlobalArgs, Args> = {
   handler: withHostErrors(async (argv) => {
     const paths = pathsOf(argv);
     if (argv.recover) return bootRecovery(paths);
-    if (argv.repair) requireRootUnlessOffline(paths);
     // Repair first, so the host checks (label space) show the repaired state.
     let consistency: Check[];
     if (argv.repair) consistency = await repair(paths);
-    else if (!paths.offline && process.getuid?.() !== 0) {
+    else if (!mayChange(paths)) {
       // The state dir is root's only: as anyone else every tree would look missing.
       consistency = [warn('consistency', `not checked: reading ${paths.stateDir} needs root`)];
     } else {

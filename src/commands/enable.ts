@@ -5,20 +5,19 @@ import { requireRecords, unitsOf } from '../lifecycle/sandboxes.js';
 import { logEvent } from '../journal/write.js';
 import { targetName } from '../layout.js';
 import { withSystemd } from '../systemd/client.js';
-import { pathsOf, requireLive, type GlobalArgs } from './common.js';
+import { pathsOf, type GlobalArgs } from './common.js';
 
 interface Args extends GlobalArgs {
   names: string[];
 }
 
-function enableCommand(verb: 'enable' | 'disable'): CommandModule<GlobalArgs, Args> {
+function enableVerb(verb: 'enable' | 'disable'): CommandModule<GlobalArgs, Args> {
   return {
     command: `${verb} <names..>`,
     describe: verb === 'enable' ? 'start sandboxes at boot (and with their service target)' : 'do not start sandboxes at boot',
     builder: (y) => y.positional('names', { type: 'string', array: true, demandOption: true }).example(`$0 ${verb} apache1`, '') as never,
     handler: async (argv) => {
       const paths = pathsOf(argv);
-      requireLive(paths, verb);
       const records = await requireRecords(paths, argv.names);
       await withSystemd(async (c) => {
         for (const r of records) {
@@ -36,5 +35,5 @@ function enableCommand(verb: 'enable' | 'disable'): CommandModule<GlobalArgs, Ar
   };
 }
 
-export const enableCmd = enableCommand('enable');
-export const disableCmd = enableCommand('disable');
+export const enableCommand = enableVerb('enable');
+export const disableCommand = enableVerb('disable');
