@@ -4,9 +4,9 @@ import { promises as fs } from 'node:fs';
 import ini from 'ini';
 import { SandboxError, ExitCode } from '../errors.js';
 import type { Paths } from '../paths.js';
-import { recordFileName, recordNameOf, recordPath, treeOf } from '../layout.js';
+import { deletingMarker, deletingNameOf, recordFileName, recordNameOf, recordPath, treeOf } from '../layout.js';
 import { isValidInstanceName } from '../unitfile/index.js';
-import { readIfExists, readIfExistsSync } from '../read-if-exists.js';
+import { readIfExistsSync } from '../read-if-exists.js';
 
 export type NetworkMode = 'none' | 'host';
 
@@ -134,14 +134,8 @@ export function parseRecord(file: string, text: string): SandboxRecord {
   };
 }
 
-export async function readRecord(paths: Paths, name: string): Promise<SandboxRecord | undefined> {
-  const file = recordPath(paths, name);
-  const text = await readIfExists(file);
-  return text === undefined ? undefined : parseRecord(file, text);
-}
-
-/** Names of every recorded sandbox, sorted. */
-export async function listRecordNames(paths: Paths): Promise<string[]> {
+/** Names of every recorded sandbox (or, with 'deleting', of every interrupted delete), sorted. */
+export async function listRecordNames(paths: Paths, which: 'records' | 'deleting' = 'records'): Promise<string[]> {
   let names: string[];
   try {
     names = await fs.readdir(paths.configDir);
@@ -150,18 +144,58 @@ export async function listRecordNames(paths: Paths): Promise<string[]> {
     throw e;
   }
   return names
-    .map(recordNameOf)
+    .map(which === 'records' ? recordNameOf : deletingNameOf)
     .filter((n): n is string => n !== undefined)
     .sort();
 }
 
-export async function listRecords(paths: Paths): Promise<SandboxRecord[]> {
+export interface RecordProblem {
+  name: string;
+  /** Names the file, the line and the fix. */
+  error: RecordError;
+}
+
+/** What reading records found: the good ones, and one problem for each bad one. */
+export interface RecordsRead {
+  records: SandboxRecord[];
+  problems: RecordProblem[];
+}
+
+/**
+ * The one reader of records: every record file (or every delete marker, or
+ * only `names`), tolerant: a bad record is a problem, not a stop. A missing
+ * file is skipped; an error other than a bad record (EACCES) is thrown.
+ */
+export async function readRecords(paths: Paths, opts: { which?: 'records' | 'deleting'; names?: string[] } = {}): Promise<RecordsRead> {
+  const which = opts.which ?? 'records';
+  const out: RecordsRead = { records: [], problems: [] };
   // Read synchronously: with 1,000 sandboxes, awaiting one readFile after the other took 0.3 s.
-  const out: SandboxRecord[] = [];
-  for (const n of await listRecordNames(paths)) {
-    const file = recordPath(paths, n);
+  for (const name of opts.names ?? (await listRecordNames(paths, which))) {
+    const file = which === 'records' ? recordPath(paths, name) : deletingMarker(paths, name);
     const text = readIfExistsSync(file);
-    if (text !== undefined) out.push(parseRecord(file, text));
+    if (text === undefined) continue;
+    try {
+      out.records.push(parseRecord(file, text));
+    } catch (e) {
+      if (!(e instanceof RecordError)) throw e;
+      out.problems.push({ name, error: e });
+    }
   }
   return out;
+}
+
+/** For callers that must not go on past a bad record: its error, or the records. */
+export function strict(read: RecordsRead): SandboxRecord[] {
+  if (read.problems.length) throw read.problems[0]!.error;
+  return read.records;
+}
+
+/** Every record; the first bad one is an error. */
+export async function listRecords(paths: Paths): Promise<SandboxRecord[]> {
+  return strict(await readRecords(paths));
+}
+
+/** One record, or undefined when it does not exist; a bad one is an error. */
+export async function readRecord(paths: Paths, name: string): Promise<SandboxRecord | undefined> {
+  return strict(await readRecords(paths, { names: [name] }))[0];
 }

@@ -4,9 +4,9 @@
 // A delete that was interrupted is finished by the next command (recovery/recover.ts).
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { listRecords, parseRecord, type SandboxRecord } from '../config/record.js';
+import { listRecords, readRecords, strict, type SandboxRecord } from '../config/record.js';
 import { DEFAULT_UNIT_DIR, type Paths } from '../paths.js';
-import { DELETING_PREFIX, deletingMarker, isOurs, manifestPath, recordPath, runtimeDir, unitEntry, wantsDir } from '../layout.js';
+import { deletingMarker, isOurs, manifestPath, recordPath, runtimeDir, unitEntry, wantsDir } from '../layout.js';
 import { removeInside } from '../apply/safe-remove.js';
 import { removeGenerated } from '../apply/remove-generated.js';
 import { crashPoint } from '../apply/crash-point.js';
@@ -54,11 +54,5 @@ export async function finishDelete(paths: Paths, r: SandboxRecord, labels: Label
 
 /** Records of deletes that were interrupted. */
 export async function pendingDeletes(paths: Paths): Promise<SandboxRecord[]> {
-  const names = await fs.readdir(paths.configDir).catch(() => [] as string[]);
-  const out: SandboxRecord[] = [];
-  for (const n of names.filter((x) => x.startsWith(DELETING_PREFIX))) {
-    const file = path.join(paths.configDir, n);
-    out.push(parseRecord(file, await fs.readFile(file, 'utf8')));
-  }
-  return out;
+  return strict(await readRecords(paths, { which: 'deleting' }));
 }

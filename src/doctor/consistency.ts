@@ -6,8 +6,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Paths } from '../paths.js';
-import { listRecordNames, readRecord, type SandboxRecord } from '../config/record.js';
-import { isSandboxError } from '../errors.js';
+import { readRecords, type SandboxRecord } from '../config/record.js';
 import { deletingNameOf, isOurs, linkedProfile, manifestPath, profileLinkPath, sandboxDropInPath, stateEntry, targetName, templateName, instanceName } from '../layout.js';
 import { DEFAULT_UNIT_DIR } from '../paths.js';
 import { Registry } from '../labels/registry.js';
@@ -92,16 +91,12 @@ async function pendingOperations(paths: Paths, known: Known): Promise<Finding[]>
 async function readAll(paths: Paths): Promise<{ known: Known; findings: Finding[] }> {
   const known: Known = { records: new Map(), unreadable: new Set(), pending: new Set() };
   const findings: Finding[] = await pendingOperations(paths, known);
-  for (const name of await listRecordNames(paths)) {
-    try {
-      const r = await readRecord(paths, name);
-      if (r) known.records.set(name, r);
-    } catch (e) {
-      if (!isSandboxError(e)) throw e;
-      known.unreadable.add(name);
-      // The message names the file, the line and the fix.
-      findings.push({ kind: 'unreadable record', severity: 'fail', detail: e.message, fix: 'not repairable automatically' });
-    }
+  const read = await readRecords(paths);
+  for (const r of read.records) known.records.set(r.name, r);
+  for (const { name, error } of read.problems) {
+    known.unreadable.add(name);
+    // The message names the file, the line and the fix.
+    findings.push({ kind: 'unreadable record', severity: 'fail', detail: error.message, fix: 'not repairable automatically' });
   }
   return { known, findings };
 }
