@@ -1,3 +1,4 @@
+// src/: the product, a functional core (pure planning) with thin effectors; this is its entry.
 // The yargs program: global options, the command list, and the two kinds of
 // error. A usage error prints the usage and exits 2; an expected failure
 // (SandboxError) prints one line and exits with its code; anything else is a

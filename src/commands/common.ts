@@ -18,11 +18,6 @@ export function withJson<T>(y: Argv<T>): Argv<T & JsonArgs> {
   return y.option('json', { type: 'boolean', describe: 'print machine-readable JSON on stdout' });
 }
 
-/** Progress and notes go to stderr; data stays alone on stdout. */
-export function note(message: string): void {
-  process.stderr.write(message + '\n');
-}
-
 /** The exit code a handler wants, without calling process.exit (so buses can close). */
 export function setExitCode(code: number): void {
   if (code > Number(process.exitCode ?? 0)) process.exitCode = code;

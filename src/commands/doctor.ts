@@ -1,7 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { fail, formatChecks, warn, type Check } from '../doctor/check.js';
-import { checkLabelSpace, checkPackageManagers } from '../doctor/more-checks.js';
-import { checkDir, checkRoot, checkSystemd } from '../doctor/checks.js';
+import { fail, formatChecks, warn, type Check } from '../doctor/result.js';
+import { checkDir, checkLabelSpace, checkPackageManagers, checkRoot, checkSystemd } from '../doctor/host-checks.js';
 import { checkContexts, checkPolicyModule, checkPolicyTypes, checkSelinux } from '../doctor/selinux-checks.js';
 import { selinuxReadiness } from '../selinux/readiness.js';
 import { consistencyChecks, findInconsistencies } from '../doctor/consistency.js';

@@ -1,3 +1,4 @@
+// commands/: the CLI, one module per verb; this file is the command table.
 // Every command of the CLI, one module each, and the command table: what each
 // verb needs before its handler runs (guards in table.ts).
 import type { CommandModule } from 'yargs';

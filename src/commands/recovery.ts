@@ -5,7 +5,7 @@ import { recover, type RecoveryReport } from '../recovery/recover.js';
 import { openLabelStore } from '../labels/store.js';
 import type { Paths } from '../paths.js';
 import { mapHostErrors } from '../apply/host-error.js';
-import { note } from './common.js';
+import { note } from '../output/note.js';
 
 export async function runRecovery(paths: Paths): Promise<RecoveryReport> {
   return mapHostErrors(async () => {

@@ -1,3 +1,4 @@
+// config/: the files an admin reads and edits: sandbox records and sandbox.conf.
 // The record of one sandbox: <configDir>/NAME.sandbox, an ini file the admin can read.
 // Every command finds sandboxes through these records.
 import { promises as fs } from 'node:fs';

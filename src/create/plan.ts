@@ -1,3 +1,4 @@
+// create/: the create engine: gather facts, plan (pure), reserve a label, apply (run.ts drives it).
 // The pure half of create: request + facts + label → every file to copy, every
 // unit to write, the record. --dry-run prints it; apply.ts carries it out.
 import path from 'node:path';

@@ -1,3 +1,4 @@
+// delete/: removing a sandbox: its files, its processes, its label.
 // Deleting a sandbox is all-or-nothing from the user's view: the record is
 // first renamed to a marker (.deleting-NAME.sandbox), which hides the sandbox
 // at once; then its units, tree, manifest and label go; the marker goes last.

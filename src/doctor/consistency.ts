@@ -1,3 +1,4 @@
+// doctor/: the checks of `sandbox doctor` (host, SELinux, consistency, leftovers) and their repairs.
 // `sandbox doctor`'s consistency checks: does every record have its tree,
 // units and label, and is anything of a sandbox left without its record?
 // Each finding says how to fix it; a finding with `repair` is something the
@@ -13,7 +14,7 @@ import { Registry } from '../labels/registry.js';
 import { pairKey, parseLevel } from '../selinux/mcs.js';
 import { readIntent } from '../recovery/intent.js';
 import { pidAlive } from '../recovery/pid-alive.js';
-import { fail, ok, warn, type Check } from './check.js';
+import { fail, ok, warn, type Check } from './result.js';
 import { leftovers } from './leftovers.js';
 import { corruptLabelEntries } from './label-entries.js';
 import type { Finding, Known } from './known.js';

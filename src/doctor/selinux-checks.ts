@@ -4,7 +4,7 @@
 import { typeOf } from '../selinux/contexts.js';
 import { POLICY_MODULE } from '../selinux/policy.js';
 import { missingTypes, type Readiness } from '../selinux/readiness.js';
-import { fail, ok, warn, type Check } from './check.js';
+import { fail, ok, warn, type Check } from './result.js';
 
 const NAME_MODULE = 'policy module';
 const NAME_TYPES = 'policy types';

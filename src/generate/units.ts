@@ -1,3 +1,4 @@
+// generate/: pure renderers of the units, drop-ins and profiles a sandbox runs from.
 // Pure renderers: (the service's parsed unit, the sandbox's facts) → files as data.
 // One place (src/apply/) writes them.
 import path from 'node:path';

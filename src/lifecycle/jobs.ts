@@ -1,3 +1,4 @@
+// lifecycle/: start, stop and state of existing sandboxes.
 // start/stop/restart/reload of sandboxes: one job per unit, all queued at once
 // (as systemctl start A B C does) and waited for, logged to the journal; a
 // failure shows the unit's last journal lines.

@@ -1,3 +1,4 @@
+// recovery/: finishing or rolling back interrupted operations.
 // The recovery room: every command that may change the host starts here, and
 // leftovers of interrupted operations are rolled forward or back, what was
 // done said on stderr. What lives here: create intents (intent.ts), the

@@ -1,3 +1,4 @@
+// selinux/: what the kernel and the loaded policy say (mode, contexts, module, MCS levels).
 // The one SELinux readiness query that doctor and create share: the mode, the
 // container contexts from lxc_contexts and whether the loaded policy has their
 // types, and the verdict on the sandbox policy module. Each caller words it its own way.

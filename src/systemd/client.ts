@@ -1,3 +1,4 @@
+// systemd/: the one D-Bus module: names, connection, calls, job waits.
 // The systemd D-Bus client every command uses. Calls go out as raw messages
 // (no introspection round trip per object); JobRemoved is read off the raw
 // message stream into a JobTracker after one Subscribe().

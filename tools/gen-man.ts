@@ -1,12 +1,12 @@
 // sandbox(8), generated from the CLI's own definitions (see cli-model.ts) so
 // the man page and --help cannot drift apart.
-//   node dist/src/tools/gen-man.js > sandbox.8
+//   node dist/tools/gen-man.js > sandbox.8
 // The date is SOURCE_DATE_EPOCH's when set, for a reproducible build.
 import path from 'node:path';
-import { instanceName, PROFILE_DROPIN, RECORD_SUFFIX, REGISTRY_DIR, SANDBOX_DROPIN, targetName, templateName, TOOL_CONFIG_NAME } from '../layout.js';
-import { DEFAULT_CONFIG_DIR, DEFAULT_STATE_DIR, DEFAULT_UNIT_DIR } from '../paths.js';
-import { DEFAULT_SYSTEM_BUS } from '../systemd/dbus-names.js';
-import { VERSION } from '../version.js';
+import { instanceName, PROFILE_DROPIN, RECORD_SUFFIX, REGISTRY_DIR, SANDBOX_DROPIN, targetName, templateName, TOOL_CONFIG_NAME } from '../src/layout.js';
+import { DEFAULT_CONFIG_DIR, DEFAULT_STATE_DIR, DEFAULT_UNIT_DIR } from '../src/paths.js';
+import { DEFAULT_SYSTEM_BUS } from '../src/systemd/dbus-names.js';
+import { VERSION } from '../src/version.js';
 import { cliModel, isMain, valueName, type CliModel, type CommandSpec, type OptionSpec, type PositionalSpec } from './cli-model.js';
 import { bold, italic, roffCode, roffText } from './roff.js';
 

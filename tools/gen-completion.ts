@@ -1,10 +1,10 @@
 // Bash completion for sandbox, generated from the CLI's own definitions (see
 // cli-model.ts) so a new command or option is completed without anyone
 // remembering to. It needs nothing but bash (not the bash-completion package).
-//   node dist/src/tools/gen-completion.js > sandbox.bash-completion
+//   node dist/tools/gen-completion.js > sandbox.bash-completion
 import path from 'node:path';
-import { RECORD_SUFFIX } from '../layout.js';
-import { DEFAULT_CONFIG_DIR } from '../paths.js';
+import { RECORD_SUFFIX } from '../src/layout.js';
+import { DEFAULT_CONFIG_DIR } from '../src/paths.js';
 import { cliModel, isMain, type CliModel, type OptionSpec } from './cli-model.js';
 
 /** What an option's value completes to, when that is more than nothing. */
