@@ -3,7 +3,7 @@
 // this module names what the tool puts inside them. No other file spells these.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_STATE_DIR, DEFAULT_UNIT_DIR, type Paths } from './paths.js';
+import { DEFAULT_CONFIG_DIR, DEFAULT_STATE_DIR, DEFAULT_UNIT_DIR, type Paths } from './paths.js';
 import { unitNameParts } from './unitfile/names.js';
 import { PROFILES } from './generate/profiles.js';
 
@@ -19,6 +19,11 @@ export function recordPath(paths: Paths, name: string): string {
 
 export function deletingMarker(paths: Paths, name: string): string {
   return path.join(paths.configDir, `${DELETING_PREFIX}${name}${RECORD_SUFFIX}`);
+}
+
+/** The record's path as shown to the user (/etc/sandbox/NAME.sandbox). */
+export function recordHostPath(name: string): string {
+  return path.posix.join(DEFAULT_CONFIG_DIR, name + RECORD_SUFFIX);
 }
 
 export function toolConfigPath(paths: Paths): string {
