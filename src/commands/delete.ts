@@ -7,6 +7,7 @@ import { SystemdClient } from '../systemd/client.js';
 import { openLabels } from '../create/reserve-label.js';
 import { pathsOf, type GlobalArgs } from './common.js';
 import { note } from '../output/note.js';
+import { changedPaths } from '../output/changes.js';
 import { withHostErrors } from '../apply/host-error.js';
 import { crashPoint } from '../apply/crash-point.js';
 import { endUnitProcesses } from '../delete/processes.js';
@@ -58,7 +59,7 @@ export const deleteCommand: CommandModule<GlobalArgs, Args> = {
         for (const u of unitsOf(r)) {
           await logEvent({ name: r.name, unit: u, label: r.label, action: 'delete', message: `sandbox ${r.name}: deleted (${removed.length} paths removed)` });
         }
-        console.log(`Deleted sandbox ${r.name}: ${removed.join(' ')}; label ${r.label} released.`);
+        console.log(`Deleted sandbox ${r.name}: ${changedPaths(removed)}; label ${r.label} released.`);
       }
       if (client) await client.daemonReload();
     } finally {

@@ -4,7 +4,8 @@ import type { CommandModule } from 'yargs';
 import { requireRecords, unitsOf } from '../lifecycle/sandboxes.js';
 import { logEvent } from '../journal/write.js';
 import { targetName } from '../layout.js';
-import { withSystemd } from '../systemd/client.js';
+import { asChange, withSystemd } from '../systemd/client.js';
+import { formatChange } from '../output/changes.js';
 import { pathsOf, type GlobalArgs } from './common.js';
 
 interface Args extends GlobalArgs {
@@ -26,7 +27,7 @@ function enableVerb(verb: 'enable' | 'disable'): CommandModule<GlobalArgs, Args>
             verb === 'enable'
               ? await c.enableUnitFiles([...units, ...new Set(r.units.map(targetName))])
               : await c.disableUnitFiles(units);
-          for (const ch of changes) console.log(ch.type === 'symlink' ? `Created symlink ${ch.file} → ${ch.destination}.` : `Removed "${ch.file}".`);
+          for (const ch of changes) console.log(formatChange(asChange(ch)));
           for (const u of units) await logEvent({ name: r.name, unit: u, label: r.label, action: verb, message: `sandbox ${r.name}: ${verb}d ${u}` });
         }
         await c.daemonReload();

@@ -13,6 +13,7 @@ import { removeGenerated } from '../apply/remove-generated.js';
 import { crashPoint } from '../apply/crash-point.js';
 import { filesToRemove } from './files.js';
 import type { LabelOps } from '../labels/ops.js';
+import type { Change } from '../apply/change.js';
 
 /** Step 1: hide the sandbox. After this, delete always finishes. */
 export async function markDeleting(paths: Paths, name: string): Promise<void> {
@@ -20,15 +21,17 @@ export async function markDeleting(paths: Paths, name: string): Promise<void> {
 }
 
 /** Step 2: remove everything the marker's record names; idempotent, so it can be run again after a crash. */
-export async function finishDelete(paths: Paths, r: SandboxRecord, labels: LabelOps): Promise<string[]> {
-  const removed: string[] = [];
+/** The changes made: each removed path (as the host sees it). */
+export async function finishDelete(paths: Paths, r: SandboxRecord, labels: LabelOps): Promise<Change[]> {
+  const removed: Change[] = [];
+  const unlink = (p: string) => removed.push({ kind: 'unlink', path: p });
   const others = (await listRecords(paths)).filter((o) => o.name !== r.name);
   const owned = [paths.unitDir];
   for (const f of filesToRemove(DEFAULT_UNIT_DIR, r, others)) {
     const file = paths.host(f.path);
     if (await isOurs(file, f.role)) {
       await removeGenerated(owned, file, f.role);
-      removed.push(f.path);
+      unlink(f.path);
     }
     if (f.role === 'target') await fs.rmdir(`${file}.wants`).catch(() => undefined);
   }
@@ -42,10 +45,10 @@ export async function finishDelete(paths: Paths, r: SandboxRecord, labels: Label
     await fs.rmdir(wants).catch(() => undefined);
   }
   crashPoint('delete:units-removed');
-  if (await removeInside([paths.stateDir], paths.host(r.tree))) removed.push(r.tree);
+  if (await removeInside([paths.stateDir], paths.host(r.tree))) unlink(r.tree);
   crashPoint('delete:tree-removed');
   // Its private /run, which a unit with RuntimeDirectoryPreserve= leaves behind when stopped.
-  if (await removeInside([paths.runDir], runtimeDir(paths, r.name))) removed.push(paths.unhost(runtimeDir(paths, r.name)));
+  if (await removeInside([paths.runDir], runtimeDir(paths, r.name))) unlink(paths.unhost(runtimeDir(paths, r.name)));
   await removeInside([paths.stateDir], manifestPath(paths, r.name));
   await labels.release(r.name);
   crashPoint('delete:label-released');
