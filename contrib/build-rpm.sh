@@ -2,7 +2,7 @@
 # Builds the sandbox RPM (npm run rpm): compiles, bundles dist/src/cli.js and
 # its dependencies into one ESM file (contrib/bundle.sh, esbuild), stages Source0 (the bundle,
 # package.json, templates/, units/, the generated man page and completion, the
-# default config, licenses) with src/tools/stage-rpm.ts, tars it and runs
+# default config, licenses) with tools/stage-rpm.ts, tars it and runs
 # rpmbuild -bb with a private _topdir under build/rpm/ (nothing is written
 # outside the checkout: rpm's database path is inside it too).
 # Prints only the path of the .rpm on stdout; progress goes to stderr.
@@ -37,7 +37,7 @@ echo "build-rpm: bundling with esbuild $("$esbuild" --version)" >&2
 ESBUILD=$esbuild bash contrib/bundle.sh "$top/sandbox.mjs" "$top/meta.json"
 
 echo "build-rpm: staging sandbox-$version" >&2
-node dist/src/tools/stage-rpm.js "$top/sandbox.mjs" "$top/meta.json" "$stage" "$top/SPECS/sandbox.spec"
+node dist/tools/stage-rpm.js "$top/sandbox.mjs" "$top/meta.json" "$stage" "$top/SPECS/sandbox.spec"
 tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" \
     -C "$top/stage" -cf - "sandbox-$version" | gzip -n >"$top/SOURCES/sandbox-$version.tar.gz"
 

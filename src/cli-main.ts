@@ -1,10 +1,10 @@
+// src/: the product, a functional core (pure planning) with thin effectors; this is its entry.
 // The yargs program: global options, the command list, and the two kinds of
 // error. A usage error prints the usage and exits 2; an expected failure
 // (SandboxError) prints one line and exits with its code; anything else is a
 // bug and keeps its stack.
 import yargs from 'yargs';
 import { commands } from './commands/index.js';
-import { recoveryMiddleware } from './commands/recovery.js';
 import { rootDirMiddleware } from './commands/root-dir.js';
 import { ExitCode, UsageError, escapeControls, isSandboxError } from './errors.js';
 import { VERSION } from './version.js';
@@ -21,7 +21,6 @@ export async function main(argv: string[]): Promise<number> {
     })
     .command(commands)
     .middleware(rootDirMiddleware as never)
-    .middleware(recoveryMiddleware as never)
     .demandCommand(1, 'Name a command: see the list above.')
     .strict()
     .recommendCommands()

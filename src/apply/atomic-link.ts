@@ -1,11 +1,10 @@
 // A symlink appears whole or not at all: made under the temp name of
-// atomic-write.ts (which recovery knows), then renamed over. Only a link that is
+// layout.ts (which recovery knows), then renamed over. Only a link that is
 // ours (a link to a file the tool ships) is ever replaced.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ConflictError } from '../errors.js';
-import { isShippedLink } from '../generate/shipped-links.js';
-import { tempPathOf } from './atomic-write.js';
+import { isShippedLink, tempPathOf } from '../layout.js';
 
 export async function writeLinkAtomic(file: string, target: string): Promise<void> {
   const st = await fs.lstat(file).catch(() => undefined);

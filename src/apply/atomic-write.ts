@@ -3,13 +3,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ConflictError } from '../errors.js';
-import { isGenerated } from '../generate/template.js';
+import { isGenerated, tempPathOf } from '../layout.js';
 import { crashPoint } from './crash-point.js';
-
-/** The temp file writeFileAtomic uses for file; a crash can leave it, so recovery must know its name. */
-export function tempPathOf(file: string, pid = process.pid): string {
-  return path.join(path.dirname(file), `.#${path.basename(file)}.${pid}`);
-}
 
 export async function writeFileAtomic(file: string, content: string, mode = 0o644): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o755 });

@@ -1,3 +1,4 @@
+// apply/: the effectors that write: atomic files and links, safe removal, the undo stack, crash points.
 // An undo stack for a multi-step operation: each effect pushes how to take it
 // back; on failure (a SIGINT/SIGTERM becomes one at the next step boundary:
 // apply/interrupt.ts) the stack runs in reverse, so a failed create leaves

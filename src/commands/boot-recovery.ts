@@ -9,10 +9,8 @@ import { SandboxError } from '../errors.js';
 import { run } from '../exec.js';
 import type { Paths } from '../paths.js';
 import { runRecovery } from './recovery.js';
-import { requireRootUnlessOffline } from './root.js';
 
 export async function bootRecovery(paths: Paths): Promise<void> {
-  requireRootUnlessOffline(paths);
   const report = await runRecovery(paths);
   const changed = report.rolledBack.length + report.finishedDeletes.length > 0;
   if (!changed || paths.offline) return;

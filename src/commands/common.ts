@@ -1,6 +1,5 @@
 // What every command shares: the global options, and how a handler turns into an exit code.
 import type { Argv } from 'yargs';
-import { UsageError } from '../errors.js';
 import { makePaths, type Paths } from '../paths.js';
 
 export interface GlobalArgs {
@@ -19,19 +18,9 @@ export function withJson<T>(y: Argv<T>): Argv<T & JsonArgs> {
   return y.option('json', { type: 'boolean', describe: 'print machine-readable JSON on stdout' });
 }
 
-/** Progress and notes go to stderr; data stays alone on stdout. */
-export function note(message: string): void {
-  process.stderr.write(message + '\n');
-}
-
 /** The exit code a handler wants, without calling process.exit (so buses can close). */
 export function setExitCode(code: number): void {
   if (code > Number(process.exitCode ?? 0)) process.exitCode = code;
-}
-
-/** Commands that talk to systemd cannot work on a --root tree. */
-export function requireLive(paths: Paths, what: string): void {
-  if (paths.offline) throw new UsageError(`'${what}' needs a running systemd and cannot be used with --root`);
 }
 
 /** A repeatable option: yargs gives a string for one, an array for several. */

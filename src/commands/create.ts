@@ -8,23 +8,23 @@ import { gatherFacts } from '../create/gather.js';
 import { planCreate, PROBE_LABEL } from '../create/plan.js';
 import { formatPlan } from '../create/print-plan.js';
 import { parseNetwork, parseSecurity, requireAbsolute, type CreateRequest } from '../create/request.js';
-import { labelFor } from '../create/label.js';
+import { labelFor } from '../create/reserve-label.js';
 import { payloadSize } from '../create/size.js';
 import { validateName } from '../lifecycle/sandboxes.js';
 import { SystemdClient } from '../systemd/client.js';
 import { VERSION } from '../version.js';
-import { note, pathsOf, requireLive, setExitCode, toList, type GlobalArgs } from './common.js';
+import { pathsOf, setExitCode, toList, type GlobalArgs } from './common.js';
+import { note } from '../output/note.js';
 import { runSandboxJobs } from '../lifecycle/jobs.js';
-import { requireRootUnlessOffline } from './root.js';
 import { withHostErrors } from '../apply/host-error.js';
-import { createAll } from './create-run.js';
+import { createAll } from '../create/run.js';
 import { createNotes } from '../create/policy-warning.js';
 import { DEFAULT_PROFILE, PROFILES, parseProfile } from '../generate/profiles.js';
 import { installedHelper } from '../landlock/helper.js';
 import { parsePublishList } from '../publish/spec.js';
 import { assertPortsFree } from '../publish/ports.js';
 
-interface Args extends GlobalArgs {
+export interface CreateArgs extends GlobalArgs {
   names: string[];
   unit: string | string[];
   package?: string | string[];
@@ -39,7 +39,33 @@ interface Args extends GlobalArgs {
   now?: boolean;
 }
 
-export const createCommand: CommandModule<GlobalArgs, Args> = {
+/** The requests the command line asks for; every usage error is thrown here, before anything is read. */
+export function createRequests(argv: CreateArgs): CreateRequest[] {
+  const names = argv.names ?? [];
+  names.forEach(validateName);
+  const security = parseSecurity(argv.security);
+  const profile = parseProfile(argv.profile);
+  checkBatch(names, security);
+  const base = {
+    units: toList(argv.unit),
+    packages: toList(argv.package),
+    copy: toList(argv.copy),
+    exclude: toList(argv.exclude),
+    network: parseNetwork(argv.network),
+    security,
+    profile,
+    allowDbus: argv.allowDbus === true,
+    publish: parsePublishList(toList(argv.publish)),
+  };
+  if (base.publish.length && names.length > 1) throw new UsageError('--publish names host ports: give it to one sandbox at a time');
+  if (base.publish.length && base.network === 'host') throw new UsageError("--publish needs the private network: a sandbox with --network host is reached on the host's own ports");
+  if (new Set(base.units).size !== base.units.length) throw new UsageError('a unit is given twice with -u');
+  requireAbsolute('--copy', base.copy);
+  requireAbsolute('--exclude', base.exclude);
+  return names.map((name) => ({ name, ...base }));
+}
+
+export const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
   command: 'create <names..>',
   describe: "make sandboxes from installed services: clone their package's /etc and /var, label each, generate its units",
   builder: (y) =>
@@ -88,31 +114,9 @@ export const createCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 create --dry-run -u apache2.service apache1', 'show every path, unit and the label') as never,
   // A full disk or a read-only file system is one line, not a stack (apply/host-error.ts).
   handler: withHostErrors(async (argv) => {
-    const names = argv.names ?? [];
-    names.forEach(validateName);
-    const security = parseSecurity(argv.security);
-    const profile = parseProfile(argv.profile);
-    checkBatch(names, security);
-    const base = {
-      units: toList(argv.unit),
-      packages: toList(argv.package),
-      copy: toList(argv.copy),
-      exclude: toList(argv.exclude),
-      network: parseNetwork(argv.network),
-      security,
-      profile,
-      allowDbus: argv.allowDbus === true,
-      publish: parsePublishList(toList(argv.publish)),
-    };
-    if (base.publish.length && names.length > 1) throw new UsageError('--publish names host ports: give it to one sandbox at a time');
-    if (base.publish.length && base.network === 'host') throw new UsageError("--publish needs the private network: a sandbox with --network host is reached on the host's own ports");
-    const reqs: CreateRequest[] = names.map((name) => ({ name, ...base }));
-    if (new Set(base.units).size !== base.units.length) throw new UsageError('a unit is given twice with -u');
-    requireAbsolute('--copy', base.copy);
-    requireAbsolute('--exclude', base.exclude);
+    const reqs = createRequests(argv);
+    const names = reqs.map((r) => r.name);
     const paths = pathsOf(argv);
-    if (argv.now) requireLive(paths, 'create --now');
-    if (!argv.dryRun) requireRootUnlessOffline(paths);
     const config = await readToolConfig(paths);
     const client = paths.offline ? undefined : await SystemdClient.connect();
     try {
@@ -120,7 +124,7 @@ export const createCommand: CommandModule<GlobalArgs, Args> = {
       for (const n of names) if (await nameTaken(paths, n)) existing.push(n);
       const taken = existingError(existing);
       if (taken) throw taken;
-      if (!paths.offline && base.publish.length) await assertPortsFree(base.publish, await listRecords(paths));
+      if (!paths.offline && reqs[0]!.publish.length) await assertPortsFree(reqs[0]!.publish, await listRecords(paths));
       // The facts (unit files, package lists, the host's paths) are the same for every name: read once.
       const facts = await gatherFacts(paths, reqs[0]!, client);
       for (const line of facts.vendorNotes) process.stderr.write(line + '\n');

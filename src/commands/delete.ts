@@ -4,9 +4,10 @@ import { requireRecords, unitsOf } from '../lifecycle/sandboxes.js';
 import { finishDelete, markDeleting } from '../delete/delete.js';
 import { logEvent } from '../journal/write.js';
 import { SystemdClient } from '../systemd/client.js';
-import { openLabels } from '../create/label.js';
-import { note, pathsOf, type GlobalArgs } from './common.js';
-import { requireRootUnlessOffline } from './root.js';
+import { openLabels } from '../create/reserve-label.js';
+import { pathsOf, type GlobalArgs } from './common.js';
+import { note } from '../output/note.js';
+import { changedPaths } from '../output/changes.js';
 import { withHostErrors } from '../apply/host-error.js';
 import { crashPoint } from '../apply/crash-point.js';
 import { endUnitProcesses } from '../delete/processes.js';
@@ -29,7 +30,6 @@ export const deleteCommand: CommandModule<GlobalArgs, Args> = {
   // A full disk or a read-only file system is one line, not a stack (apply/host-error.ts).
   handler: withHostErrors(async (argv) => {
     const paths = pathsOf(argv);
-    requireRootUnlessOffline(paths);
     const records = await requireRecords(paths, argv.names);
     const labels = await openLabels(paths);
     const client = paths.offline ? undefined : await SystemdClient.connect();
@@ -55,11 +55,11 @@ export const deleteCommand: CommandModule<GlobalArgs, Args> = {
       for (const r of records) {
         await markDeleting(paths, r.name);
         crashPoint('delete:marked');
-        const removed = await finishDelete(paths, r, (n) => labels.release(n));
+        const removed = await finishDelete(paths, r, labels);
         for (const u of unitsOf(r)) {
           await logEvent({ name: r.name, unit: u, label: r.label, action: 'delete', message: `sandbox ${r.name}: deleted (${removed.length} paths removed)` });
         }
-        console.log(`Deleted sandbox ${r.name}: ${removed.join(' ')}; label ${r.label} released.`);
+        console.log(`Deleted sandbox ${r.name}: ${changedPaths(removed)}; label ${r.label} released.`);
       }
       if (client) await client.daemonReload();
     } finally {

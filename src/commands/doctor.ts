@@ -1,8 +1,8 @@
 import type { CommandModule } from 'yargs';
-import { fail, formatChecks, warn, type Check } from '../doctor/check.js';
-import { checkLabelSpace, checkPackageManagers } from '../doctor/more-checks.js';
-import { checkContexts, checkDir, checkRoot, checkSelinux, checkSystemd } from '../doctor/checks.js';
-import { checkPolicyModule, checkPolicyTypes } from '../doctor/policy-checks.js';
+import { fail, formatChecks, warn, type Check } from '../doctor/result.js';
+import { checkDir, checkLabelSpace, checkPackageManagers, checkRoot, checkSystemd } from '../doctor/host-checks.js';
+import { checkContexts, checkPolicyModule, checkPolicyTypes, checkSelinux } from '../doctor/selinux-checks.js';
+import { selinuxReadiness } from '../selinux/readiness.js';
 import { consistencyChecks, findInconsistencies } from '../doctor/consistency.js';
 import type { Finding } from '../doctor/known.js';
 import { printJson } from '../output/json.js';
@@ -13,9 +13,9 @@ import { withHostErrors } from '../apply/host-error.js';
 import { pathsOf, setExitCode, withJson, type GlobalArgs, type JsonArgs } from './common.js';
 import { runRecovery } from './recovery.js';
 import { bootRecovery } from './boot-recovery.js';
-import { requireRootUnlessOffline } from './root.js';
+import { mayChange } from './table.js';
 
-interface Args extends GlobalArgs, JsonArgs {
+export interface DoctorArgs extends GlobalArgs, JsonArgs {
   repair?: boolean;
   recover?: boolean;
 }
@@ -43,7 +43,7 @@ async function repair(paths: Paths): Promise<Check[]> {
   return checks;
 }
 
-export const doctorCommand: CommandModule<GlobalArgs, Args> = {
+export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
   command: 'doctor',
   describe: 'check that this host can run sandboxes, and that every sandbox is whole and nothing is left over',
   builder: (y) =>
@@ -63,24 +63,24 @@ export const doctorCommand: CommandModule<GlobalArgs, Args> = {
   handler: withHostErrors(async (argv) => {
     const paths = pathsOf(argv);
     if (argv.recover) return bootRecovery(paths);
-    if (argv.repair) requireRootUnlessOffline(paths);
     // Repair first, so the host checks (label space) show the repaired state.
     let consistency: Check[];
     if (argv.repair) consistency = await repair(paths);
-    else if (!paths.offline && process.getuid?.() !== 0) {
+    else if (!mayChange(paths)) {
       // The state dir is root's only: as anyone else every tree would look missing.
       consistency = [warn('consistency', `not checked: reading ${paths.stateDir} needs root`)];
     } else {
       const { findings, sandboxes } = await findInconsistencies(paths);
       consistency = consistencyChecks(findings, sandboxes);
     }
+    const se = await selinuxReadiness(paths);
     const checks: Check[] = [
       checkRoot(paths),
       await checkSystemd(paths),
-      await checkSelinux(paths),
-      await checkContexts(paths),
-      await checkPolicyTypes(paths),
-      await checkPolicyModule(paths),
+      checkSelinux(se),
+      checkContexts(se),
+      checkPolicyTypes(se),
+      checkPolicyModule(se),
       await checkPackageManagers(paths),
       await checkLabelSpace(paths),
       await checkDir('state directory', paths.stateDir),

@@ -3,22 +3,22 @@
 import type { CommandModule } from 'yargs';
 import { requireRecords, unitsOf } from '../lifecycle/sandboxes.js';
 import { logEvent } from '../journal/write.js';
-import { targetName } from '../generate/units.js';
-import { withSystemd } from '../systemd/client.js';
-import { pathsOf, requireLive, type GlobalArgs } from './common.js';
+import { targetName } from '../layout.js';
+import { asChange, withSystemd } from '../systemd/client.js';
+import { formatChange } from '../output/changes.js';
+import { pathsOf, type GlobalArgs } from './common.js';
 
 interface Args extends GlobalArgs {
   names: string[];
 }
 
-function enableCommand(verb: 'enable' | 'disable'): CommandModule<GlobalArgs, Args> {
+function enableVerb(verb: 'enable' | 'disable'): CommandModule<GlobalArgs, Args> {
   return {
     command: `${verb} <names..>`,
     describe: verb === 'enable' ? 'start sandboxes at boot (and with their service target)' : 'do not start sandboxes at boot',
     builder: (y) => y.positional('names', { type: 'string', array: true, demandOption: true }).example(`$0 ${verb} apache1`, '') as never,
     handler: async (argv) => {
       const paths = pathsOf(argv);
-      requireLive(paths, verb);
       const records = await requireRecords(paths, argv.names);
       await withSystemd(async (c) => {
         for (const r of records) {
@@ -27,7 +27,7 @@ function enableCommand(verb: 'enable' | 'disable'): CommandModule<GlobalArgs, Ar
             verb === 'enable'
               ? await c.enableUnitFiles([...units, ...new Set(r.units.map(targetName))])
               : await c.disableUnitFiles(units);
-          for (const ch of changes) console.log(ch.type === 'symlink' ? `Created symlink ${ch.file} → ${ch.destination}.` : `Removed "${ch.file}".`);
+          for (const ch of changes) console.log(formatChange(asChange(ch)));
           for (const u of units) await logEvent({ name: r.name, unit: u, label: r.label, action: verb, message: `sandbox ${r.name}: ${verb}d ${u}` });
         }
         await c.daemonReload();
@@ -36,5 +36,5 @@ function enableCommand(verb: 'enable' | 'disable'): CommandModule<GlobalArgs, Ar
   };
 }
 
-export const enableCmd = enableCommand('enable');
-export const disableCmd = enableCommand('disable');
+export const enableCommand = enableVerb('enable');
+export const disableCommand = enableVerb('disable');

@@ -7,8 +7,7 @@ import { mainProcess, resolveUser } from '../enter/facts.js';
 import { installedHelper } from '../landlock/helper.js';
 import { requireRecord, unitsOf } from '../lifecycle/sandboxes.js';
 import { withSystemd } from '../systemd/client.js';
-import { pathsOf, requireLive, setExitCode, type GlobalArgs } from './common.js';
-import { requireRootUnlessOffline } from './root.js';
+import { pathsOf, setExitCode, type GlobalArgs } from './common.js';
 
 interface Args extends GlobalArgs {
   name: string;
@@ -22,8 +21,6 @@ const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 /** Enters the sandbox and runs command; the exit status is the command's. */
 async function enter(argv: Args, command: string[], tty: boolean): Promise<void> {
   const paths = pathsOf(argv);
-  requireLive(paths, argv.command ? 'exec' : 'shell');
-  requireRootUnlessOffline(paths);
   const r = await requireRecord(paths, argv.name);
   const main = await withSystemd((c) => mainProcess(c, r.name, unitsOf(r)[0]!));
   const user = argv.user === undefined ? undefined : await resolveUser(main, r.name, argv.user);
@@ -31,6 +28,14 @@ async function enter(argv: Args, command: string[], tty: boolean): Promise<void>
   // Nothing of the caller's environment goes in but the terminal type.
   const env: Record<string, string> = { PATH, HOME: user ? '/' : '/root', SHELL: '/bin/sh', LANG: 'C.UTF-8', ...(tty && process.env.TERM ? { TERM: process.env.TERM } : {}) };
   setExitCode(await runAttached(argvOut, env, !tty));
+}
+
+/** The command to run; none is a usage error, before any guard. */
+export function checkExecArgs(argv: Args): string[] {
+  // yargs keeps what follows `--` out of the positional: it is in argv._ after the verb.
+  const command = [...(argv.command ?? []), ...(argv as unknown as { _: unknown[] })._.slice(1)].map(String);
+  if (!command.length || !command[0]) throw new UsageError('exec needs a command: sandbox exec NAME -- COMMAND [ARG...]');
+  return command;
 }
 
 const ttyOption = {
@@ -55,10 +60,7 @@ export const execCommand: CommandModule<GlobalArgs, Args> = {
         'The exit status is the command\'s (127: it could not be run); a failure of sandbox itself prints one "sandbox:" line (3 no such sandbox or user, 4 not running).',
       ) as never,
   handler: async (argv) => {
-    // yargs keeps what follows `--` out of the positional: it is in argv._ after the verb.
-    const command = [...(argv.command ?? []), ...(argv as unknown as { _: unknown[] })._.slice(1)].map(String);
-    if (!command.length || !command[0]) throw new UsageError('exec needs a command: sandbox exec NAME -- COMMAND [ARG...]');
-    await enter(argv, command, argv.tty ?? Boolean(process.stdin.isTTY));
+    await enter(argv, checkExecArgs(argv), argv.tty ?? Boolean(process.stdin.isTTY));
   },
 };
 

@@ -5,9 +5,9 @@ import { runSandboxJobs, runningOnly, type Verb } from '../lifecycle/jobs.js';
 import { requireRecords, sandboxesOfService } from '../lifecycle/sandboxes.js';
 import { withSystemd } from '../systemd/client.js';
 import { printJson } from '../output/json.js';
-import { pathsOf, requireLive, setExitCode, withJson, type GlobalArgs, type JsonArgs } from './common.js';
+import { pathsOf, setExitCode, withJson, type GlobalArgs, type JsonArgs } from './common.js';
 
-interface Args extends GlobalArgs, JsonArgs {
+export interface JobArgs extends GlobalArgs, JsonArgs {
   names: string[];
   all?: string;
 }
@@ -19,7 +19,14 @@ const DESCRIBE: Record<Verb, string> = {
   reload: 'reload running sandboxes',
 };
 
-function jobCommand(verb: Verb): CommandModule<GlobalArgs, Args> {
+/** Names or --all UNIT, one of the two. */
+export function checkJobArgs(argv: JobArgs): void {
+  const names = argv.names ?? [];
+  if (names.length && argv.all) throw new UsageError(`give sandbox names or --all UNIT, not both`);
+  if (!names.length && !argv.all) throw new UsageError(`name at least one sandbox, or use --all UNIT`);
+}
+
+function jobCommand(verb: Verb): CommandModule<GlobalArgs, JobArgs> {
   return {
     command: `${verb} [names..]`,
     describe: DESCRIBE[verb],
@@ -31,10 +38,7 @@ function jobCommand(verb: Verb): CommandModule<GlobalArgs, Args> {
         .example(`$0 ${verb} --all apache2.service`, `${verb} every sandbox of apache2`) as never,
     handler: async (argv) => {
       const names = argv.names ?? [];
-      if (names.length && argv.all) throw new UsageError(`give sandbox names or --all UNIT, not both`);
-      if (!names.length && !argv.all) throw new UsageError(`name at least one sandbox, or use --all UNIT`);
       const paths = pathsOf(argv);
-      requireLive(paths, verb);
       let records = argv.all ? await sandboxesOfService(paths, argv.all) : await requireRecords(paths, names);
       if (argv.all && records.length === 0) {
         process.stderr.write(`sandbox: no sandbox was made from ${argv.all}\n`);

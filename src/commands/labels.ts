@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { formatLabelsTable, openLabelStore } from '../labels/store.js';
+import { openLabelStore } from '../labels/store.js';
+import { formatLabelsTable } from '../output/labels-table.js';
 import { printJson } from '../output/json.js';
 import { pathsOf, withJson, type GlobalArgs, type JsonArgs } from './common.js';
 

@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { requireRecord, unitsOf } from '../lifecycle/sandboxes.js';
 import { followJournal, readJournal, renderEntry, sandboxQuery } from '../journal/read.js';
 import { listRecordNames } from '../config/record.js';
-import { pathsOf, requireLive, type GlobalArgs } from './common.js';
+import { pathsOf, type GlobalArgs } from './common.js';
 
 interface Args extends GlobalArgs {
   name: string;
@@ -26,7 +26,6 @@ export const logsCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 logs -f apache1', '') as never,
   handler: async (argv) => {
     const paths = pathsOf(argv);
-    requireLive(paths, 'logs');
     const r = await requireRecord(paths, argv.name);
     const q = sandboxQuery(r.name, unitsOf(r), new Set(await listRecordNames(paths)));
     if (argv.follow) return followJournal(q, argv.lines, (l) => console.log(l));

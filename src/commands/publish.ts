@@ -8,8 +8,8 @@ import { assertPortsFree } from '../publish/ports.js';
 import { formatPublish, overlaps, parsePublishList } from '../publish/spec.js';
 import { publishInstance } from '../publish/units.js';
 import { publishingUnit, recordedPorts, writePublished } from '../publish/change.js';
-import { note, pathsOf, type GlobalArgs } from './common.js';
-import { requireRootUnlessOffline } from './root.js';
+import { pathsOf, type GlobalArgs } from './common.js';
+import { note } from '../output/note.js';
 
 interface Args extends GlobalArgs {
   name: string;
@@ -29,7 +29,6 @@ export const publishCommand: CommandModule<GlobalArgs, Args> = {
   builder: positionals('publish'),
   handler: async (argv) => {
     const paths = pathsOf(argv);
-    requireRootUnlessOffline(paths);
     const r = await requireRecord(paths, argv.name);
     const wanted = parsePublishList(argv.ports.map(String));
     if (r.network === 'host') throw new UsageError(`sandbox ${r.name} uses the host's network: its service is reached on the host's own ports`);
@@ -63,7 +62,6 @@ export const unpublishCommand: CommandModule<GlobalArgs, Args> = {
   builder: positionals('unpublish'),
   handler: async (argv) => {
     const paths = pathsOf(argv);
-    requireRootUnlessOffline(paths);
     const r = await requireRecord(paths, argv.name);
     const gone = parsePublishList(argv.ports.map(String));
     const have = recordedPorts(r);

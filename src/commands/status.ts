@@ -5,7 +5,7 @@ import { printJson } from '../output/json.js';
 import { formatBytes } from '../output/table.js';
 import { withSystemd } from '../systemd/client.js';
 import { unitExposure } from '../systemd/exposure.js';
-import { pathsOf, requireLive, withJson, type GlobalArgs, type JsonArgs } from './common.js';
+import { pathsOf, withJson, type GlobalArgs, type JsonArgs } from './common.js';
 
 interface Args extends GlobalArgs, JsonArgs {
   name: string;
@@ -17,7 +17,6 @@ export const statusCommand: CommandModule<GlobalArgs, Args> = {
   builder: (y) => withJson(y).positional('name', { type: 'string', demandOption: true }).example('$0 status apache1', '') as never,
   handler: async (argv) => {
     const paths = pathsOf(argv);
-    requireLive(paths, 'status');
     const r = await requireRecord(paths, argv.name);
     const status = await withSystemd(async (c) => {
       const [state] = await sandboxStates(c, [r]);

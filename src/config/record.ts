@@ -1,15 +1,14 @@
+// config/: the files an admin reads and edits: sandbox records and sandbox.conf.
 // The record of one sandbox: <configDir>/NAME.sandbox, an ini file the admin can read.
 // Every command finds sandboxes through these records.
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import ini from 'ini';
 import { SandboxError, ExitCode } from '../errors.js';
-import { DEFAULT_STATE_DIR, type Paths } from '../paths.js';
+import type { Paths } from '../paths.js';
+import { deletingMarker, deletingNameOf, recordFileName, recordNameOf, recordPath, treeOf } from '../layout.js';
 import { isValidInstanceName } from '../unitfile/index.js';
-import { readIfExists, readIfExistsSync } from '../read-if-exists.js';
+import { readIfExistsSync } from '../read-if-exists.js';
 import { parsePublish } from '../publish/spec.js';
-
-export const RECORD_SUFFIX = '.sandbox';
 
 export type NetworkMode = 'none' | 'host';
 
@@ -39,10 +38,6 @@ export class RecordError extends SandboxError {
   constructor(file: string, line: number | undefined, problem: string, fix: string) {
     super(`${file}${line ? `:${line}` : ''}: ${problem}; ${fix}`, ExitCode.failure);
   }
-}
-
-export function recordPath(paths: Paths, name: string): string {
-  return path.join(paths.configDir, name + RECORD_SUFFIX);
 }
 
 const REQUIRED: (keyof SandboxRecord)[] = ['name', 'units', 'label', 'processContext', 'fileContext', 'tree', 'network'];
@@ -112,13 +107,13 @@ export function parseRecord(file: string, text: string): SandboxRecord {
   }
   // Delete removes what name= and tree= say: they must be this file's sandbox and its place.
   const name = String(s.name);
-  const fileName = /^(?:\.deleting-)?(.+)\.sandbox$/.exec(path.basename(file))?.[1];
+  const fileName = recordFileName(file);
   if (!isValidInstanceName(name) || (fileName !== undefined && name !== fileName)) {
     throw new RecordError(file, lineOf('name'), `name=${name} is not the name in the file name (${fileName})`, fix);
   }
   const tree = String(s.tree);
-  if (tree !== path.posix.join(DEFAULT_STATE_DIR, name)) {
-    throw new RecordError(file, lineOf('tree'), `tree=${tree} is not ${path.posix.join(DEFAULT_STATE_DIR, name)}`, fix);
+  if (tree !== treeOf(name)) {
+    throw new RecordError(file, lineOf('tree'), `tree=${tree} is not ${treeOf(name)}`, fix);
   }
   for (const u of list(s.units)) {
     if (!/^[A-Za-z0-9:_\\-][A-Za-z0-9:_.\\-]*\.service$/.test(u)) throw new RecordError(file, lineOf('units'), `units= names '${u}', which is not a service`, fix);
@@ -154,14 +149,8 @@ export function parseRecord(file: string, text: string): SandboxRecord {
   };
 }
 
-export async function readRecord(paths: Paths, name: string): Promise<SandboxRecord | undefined> {
-  const file = recordPath(paths, name);
-  const text = await readIfExists(file);
-  return text === undefined ? undefined : parseRecord(file, text);
-}
-
-/** Names of every recorded sandbox, sorted. */
-export async function listRecordNames(paths: Paths): Promise<string[]> {
+/** Names of every recorded sandbox (or, with 'deleting', of every interrupted delete), sorted. */
+export async function listRecordNames(paths: Paths, which: 'records' | 'deleting' = 'records'): Promise<string[]> {
   let names: string[];
   try {
     names = await fs.readdir(paths.configDir);
@@ -170,18 +159,58 @@ export async function listRecordNames(paths: Paths): Promise<string[]> {
     throw e;
   }
   return names
-    .filter((n) => n.endsWith(RECORD_SUFFIX) && !n.startsWith('.'))
-    .map((n) => n.slice(0, -RECORD_SUFFIX.length))
+    .map(which === 'records' ? recordNameOf : deletingNameOf)
+    .filter((n): n is string => n !== undefined)
     .sort();
 }
 
-export async function listRecords(paths: Paths): Promise<SandboxRecord[]> {
+export interface RecordProblem {
+  name: string;
+  /** Names the file, the line and the fix. */
+  error: RecordError;
+}
+
+/** What reading records found: the good ones, and one problem for each bad one. */
+export interface RecordsRead {
+  records: SandboxRecord[];
+  problems: RecordProblem[];
+}
+
+/**
+ * The one reader of records: every record file (or every delete marker, or
+ * only `names`), tolerant: a bad record is a problem, not a stop. A missing
+ * file is skipped; an error other than a bad record (EACCES) is thrown.
+ */
+export async function readRecords(paths: Paths, opts: { which?: 'records' | 'deleting'; names?: string[] } = {}): Promise<RecordsRead> {
+  const which = opts.which ?? 'records';
+  const out: RecordsRead = { records: [], problems: [] };
   // Read synchronously: with 1,000 sandboxes, awaiting one readFile after the other took 0.3 s.
-  const out: SandboxRecord[] = [];
-  for (const n of await listRecordNames(paths)) {
-    const file = recordPath(paths, n);
+  for (const name of opts.names ?? (await listRecordNames(paths, which))) {
+    const file = which === 'records' ? recordPath(paths, name) : deletingMarker(paths, name);
     const text = readIfExistsSync(file);
-    if (text !== undefined) out.push(parseRecord(file, text));
+    if (text === undefined) continue;
+    try {
+      out.records.push(parseRecord(file, text));
+    } catch (e) {
+      if (!(e instanceof RecordError)) throw e;
+      out.problems.push({ name, error: e });
+    }
   }
   return out;
+}
+
+/** For callers that must not go on past a bad record: its error, or the records. */
+export function strict(read: RecordsRead): SandboxRecord[] {
+  if (read.problems.length) throw read.problems[0]!.error;
+  return read.records;
+}
+
+/** Every record; the first bad one is an error. */
+export async function listRecords(paths: Paths): Promise<SandboxRecord[]> {
+  return strict(await readRecords(paths));
+}
+
+/** One record, or undefined when it does not exist; a bad one is an error. */
+export async function readRecord(paths: Paths, name: string): Promise<SandboxRecord | undefined> {
+  return strict(await readRecords(paths, { names: [name] }))[0];
 }

@@ -4,13 +4,11 @@
 //   reserved = c1022,c1023     ; pairs never handed out (podman keeps c1022,c1023)
 //   [payload]
 //   shared = /etc/foo /var/bar ; extra system-wide directories: copy only the package's entries
-import path from 'node:path';
 import ini from 'ini';
 import { SandboxError } from '../errors.js';
 import type { Paths } from '../paths.js';
 import { readIfExists } from '../read-if-exists.js';
-
-export const TOOL_CONFIG_NAME = 'sandbox.conf';
+import { toolConfigPath } from '../layout.js';
 
 export interface ToolConfig {
   categories: { min: number; max: number };
@@ -26,7 +24,7 @@ export const DEFAULT_TOOL_CONFIG: ToolConfig = {
 };
 
 export async function readToolConfig(paths: Paths): Promise<ToolConfig> {
-  const file = path.join(paths.configDir, TOOL_CONFIG_NAME);
+  const file = toolConfigPath(paths);
   const text = await readIfExists(file);
   if (text === undefined) return DEFAULT_TOOL_CONFIG;
   const data = ini.parse(text) as { labels?: Record<string, string>; payload?: Record<string, string> };

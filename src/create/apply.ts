@@ -6,48 +6,27 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ConflictError } from '../errors.js';
 import type { Paths } from '../paths.js';
-import { recordPath, serializeRecord } from '../config/record.js';
+import { serializeRecord } from '../config/record.js';
+import { instanceName, isShippedLink, manifestPath, recordPath, stagingDir, tempPathOf } from '../layout.js';
+import type { LabelOps } from '../labels/ops.js';
+import { dropIntent, takeIntent, type CreateIntent } from '../recovery/intent.js';
 import { copyPlan, type CopyProgress } from '../payload/copy.js';
 import { labelTree } from '../payload/label.js';
 import { buildManifest, formatManifest } from '../payload/manifest.js';
-import { assertReplaceable, tempPathOf, writeFileAtomic, writeGenerated } from '../apply/atomic-write.js';
+import { assertReplaceable, writeFileAtomic, writeGenerated } from '../apply/atomic-write.js';
+import { removeGenerated } from '../apply/remove-generated.js';
 import { removeInside } from '../apply/safe-remove.js';
 import { writeLinkAtomic } from '../apply/atomic-link.js';
 import { Undo } from '../apply/undo.js';
 import { mkdirInside } from '../apply/mkdir-inside.js';
 import type { CreatePlan } from './plan.js';
-import { isShippedLink } from '../generate/shipped-links.js';
 import { crashPoint } from '../apply/crash-point.js';
 
 export interface ApplyHooks {
   progress?: (message: string) => void;
   onCopy?: (p: CopyProgress) => void;
-  /** Called after the record is written (the label becomes permanent). */
-  commitLabel: () => Promise<void>;
-  /** Undo of the label reservation. */
-  releaseLabel: () => Promise<void>;
-}
-
-export function stagingDir(paths: Paths, name: string): string {
-  return path.join(paths.stateDir, `.staging-${name}`);
-}
-
-/** The intent of a create in progress: who runs it and which files it may leave. Removed at the commit point. */
-export function intentPath(paths: Paths, name: string): string {
-  return path.join(paths.stateDir, `.creating-${name}`);
-}
-
-export interface CreateIntent {
-  pid: number;
-  name: string;
-  /** Host paths (under the root) of generated files that did not exist before. */
-  files: { path: string; role: string }[];
-  /** Temp files this create's atomic writes may leave if it is killed (absent in intents of older versions). */
-  temps?: string[];
-}
-
-export function manifestPath(paths: Paths, name: string): string {
-  return path.join(paths.stateDir, '.manifests', name);
+  /** commit after the record is written (the label becomes permanent); release is the undo of the reservation. */
+  labels: LabelOps;
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -66,7 +45,7 @@ export async function assertFree(paths: Paths, plan: CreatePlan): Promise<void> 
   for (const f of plan.files) {
     const file = paths.host(f.path);
     // Files of this instance must be new; shared ones (template body, target) may be ours already.
-    if (f.path.includes(`@${plan.name}.service`)) {
+    if (plan.record.units.some((u) => f.path.includes(instanceName(u, plan.name)))) {
       if (await exists(file)) throw new ConflictError(`${file} already exists, refusing to replace it`);
     } else if (f.role === 'link') {
       // a shipped template, linked once for every sandbox: ours when it is such a link
@@ -90,16 +69,9 @@ export async function nameTaken(paths: Paths, name: string): Promise<boolean> {
   return exists(recordPath(paths, name));
 }
 
-/** Remove a generated file; a drop-in's directory goes too when nothing else is in it. */
-export async function removeGenerated(owned: string[], file: string, role: string): Promise<void> {
-  await removeInside(owned, file);
-  // The drop-in and the profile link share a directory: whichever goes last takes it.
-  if (role === 'dropin' || role === 'profile') await fs.rmdir(path.dirname(file)).catch(() => undefined);
-}
-
 export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHooks): Promise<void> {
   const undo = new Undo();
-  undo.push('label reservation', hooks.releaseLabel);
+  undo.push('label reservation', () => hooks.labels.release(plan.name));
   const say = hooks.progress ?? (() => {});
   const owned = [paths.stateDir, paths.configDir, paths.unitDir];
   try {
@@ -108,18 +80,8 @@ export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHo
     const written = [manifestPath(paths, plan.name), ...plan.files.map((f) => paths.host(f.path)), recordPath(paths, plan.name)];
     const intent: CreateIntent = { pid: process.pid, name: plan.name, files: [], temps: written.map((f) => tempPathOf(f)) };
     for (const f of plan.files) if (!(await exists(paths.host(f.path)))) intent.files.push({ path: paths.host(f.path), role: f.role });
-    // Written whole, then linked into place: link() fails if another create holds the name.
-    const tmp = `${intentPath(paths, plan.name)}.${process.pid}.tmp`;
-    try {
-      await fs.writeFile(tmp, JSON.stringify(intent) + '\n', { mode: 0o600 });
-      await fs.link(tmp, intentPath(paths, plan.name));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ConflictError(`another 'sandbox create ${plan.name}' is running`);
-      throw e;
-    } finally {
-      await fs.rm(tmp, { force: true });
-    }
-    undo.push('intent', () => removeInside([paths.stateDir], intentPath(paths, plan.name)));
+    await takeIntent(paths, intent);
+    undo.push('intent', () => dropIntent(paths, plan.name));
     const staging = stagingDir(paths, plan.name);
     // We hold the intent, so a staging dir of this name is a dead create's (or a
     // planted link): removed without following it, never built into.
@@ -158,8 +120,8 @@ export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHo
     // Undone first if the label commit fails (a full disk): a failed create leaves no record.
     undo.push('record', () => removeInside([paths.configDir], recordPath(paths, plan.name)));
     crashPoint('create:recorded');
-    await hooks.commitLabel();
-    await fs.rm(intentPath(paths, plan.name));
+    await hooks.labels.commit(plan.name);
+    await dropIntent(paths, plan.name);
     undo.done();
   } catch (e) {
     await undo.rollback();

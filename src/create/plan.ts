@@ -1,10 +1,11 @@
+// create/: the create engine: gather facts, plan (pure), reserve a label, apply (run.ts drives it).
 // The pure half of create: request + facts + label → every file to copy, every
 // unit to write, the record. --dry-run prints it; apply.ts carries it out.
-import path from 'node:path';
 import type { SandboxRecord } from '../config/record.js';
 import { DEFAULT_STATE_DIR, DEFAULT_UNIT_DIR } from '../paths.js';
 import { planPayload, type PayloadPlan } from '../payload/rules.js';
-import { sandboxUnitFiles, instanceName, type GeneratedFile } from '../generate/units.js';
+import { sandboxUnitFiles, type GeneratedFile } from '../generate/units.js';
+import { instanceName, treeOf } from '../layout.js';
 import type { CreateFacts } from './gather.js';
 import type { CreateRequest } from './request.js';
 import { publishFiles, templateLinks } from '../publish/units.js';
@@ -58,7 +59,7 @@ export const PROBE_LABEL: PlannedLabel = {
 };
 
 export function planCreate(req: CreateRequest, facts: CreateFacts, label: PlannedLabel, ctx: PlanContext): CreatePlan {
-  const tree = path.posix.join(DEFAULT_STATE_DIR, req.name);
+  const tree = treeOf(req.name);
   const payload = planPayload({
     packageFiles: facts.packageFiles,
     unitDirs: facts.unitDirs,

@@ -1,27 +1,23 @@
 // What create says about the sandboxes it made once they are whole and kept:
 // whether SELinux lets them start, and how strongly they are contained.
 import type { Paths } from '../paths.js';
-import { containerContexts, withLevel } from '../selinux/contexts.js';
-import { POLICY_MODULE, moduleVerdict } from '../selinux/policy.js';
-import { selinuxMode } from '../selinux/state.js';
+import { POLICY_MODULE } from '../selinux/policy.js';
+import { selinuxReadiness } from '../selinux/readiness.js';
 import { LANDLOCK_HELPER, landlockAbi } from '../landlock/helper.js';
 
 /**
- * What create says about the sandboxes it made, from one read of the SELinux
- * mode: a warning when they cannot start yet (SELinux on, the policy module not
- * in place), and a note when SELinux is not enforcing: then a sandbox has one
+ * What create says about the sandboxes it made, from one readiness query: a
+ * warning when they cannot start yet (SELinux on, the policy module not in
+ * place), and a note when SELinux is not enforcing: then a sandbox has one
  * wall, not two (namespaces, capabilities, seccomp and, where the kernel has
  * it, Landlock), and the note names what stays open.
  */
 export async function createNotes(paths: Paths, units: string[]): Promise<string[]> {
-  const mode = await selinuxMode(paths);
+  const { mode, module: v } = await selinuxReadiness(paths);
   const notes: string[] = [];
-  if (mode !== 'disabled') {
-    const v = await moduleVerdict(paths, withLevel((await containerContexts(paths)).process, 's0'));
-    if (v.ready === false) {
-      const effect = mode === 'enforcing' ? 'will not start' : 'will start only while SELinux is permissive';
-      notes.push(`warning: ${units.join(' ')} ${effect} until the SELinux policy module ${POLICY_MODULE} is in place: ${v.problem}`);
-    }
+  if (mode !== 'disabled' && v.ready === false) {
+    const effect = mode === 'enforcing' ? 'will not start' : 'will start only while SELinux is permissive';
+    notes.push(`warning: ${units.join(' ')} ${effect} until the SELinux policy module ${POLICY_MODULE} is in place: ${v.problem}`);
   }
   if (mode !== 'enforcing') notes.push(`note: SELinux is ${mode}: ${await oneWall(paths)} (README: "What stays open without SELinux")`);
   return notes;

@@ -1,5 +1,6 @@
 // --dry-run: the whole plan as text, nothing written.
 import { serializeRecord } from '../config/record.js';
+import { recordHostPath } from '../layout.js';
 import type { CreatePlan } from './plan.js';
 
 export interface PayloadSize {
@@ -30,6 +31,6 @@ export function formatPlan(plan: CreatePlan, size: PayloadSize | undefined, labe
   }
   out.push('');
   for (const f of plan.files) out.push(`---${f.path}---`, f.linkTo !== undefined ? `-> ${f.linkTo}` : f.content.trimEnd(), '');
-  out.push(`---/etc/sandbox/${plan.name}.sandbox---`, serializeRecord(plan.record).trimEnd());
+  out.push(`---${recordHostPath(plan.name)}---`, serializeRecord(plan.record).trimEnd());
   return out.join('\n') + '\n';
 }

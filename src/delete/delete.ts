@@ -1,36 +1,19 @@
+// delete/: removing a sandbox: its files, its processes, its label.
 // Deleting a sandbox is all-or-nothing from the user's view: the record is
 // first renamed to a marker (.deleting-NAME.sandbox), which hides the sandbox
 // at once; then its units, tree, manifest and label go; the marker goes last.
-// A delete that was interrupted is finished by the next command (recovery.ts).
+// A delete that was interrupted is finished by the next command (recovery/recover.ts).
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { listRecords, parseRecord, recordPath, type SandboxRecord } from '../config/record.js';
+import { listRecords, readRecords, strict, type SandboxRecord } from '../config/record.js';
 import { DEFAULT_UNIT_DIR, type Paths } from '../paths.js';
-import { isGenerated } from '../generate/template.js';
-import { targetName } from '../generate/units.js';
+import { deletingMarker, isOurs, manifestPath, recordPath, runtimeDir, unitEntry, wantsDir } from '../layout.js';
 import { removeInside } from '../apply/safe-remove.js';
-import { manifestPath, removeGenerated } from '../create/apply.js';
+import { removeGenerated } from '../apply/remove-generated.js';
 import { crashPoint } from '../apply/crash-point.js';
 import { filesToRemove } from './files.js';
-import { isShippedLink } from '../generate/shipped-links.js';
-
-export const DELETING_PREFIX = '.deleting-';
-
-export function deletingMarker(paths: Paths, name: string): string {
-  return path.join(paths.configDir, `${DELETING_PREFIX}${name}.sandbox`);
-}
-
-async function readIfGenerated(file: string): Promise<boolean> {
-  try {
-    return isGenerated(await fs.readFile(file, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
-export function runtimeDir(paths: Paths, name: string): string {
-  return path.join(paths.runDir, name);
-}
+import type { LabelOps } from '../labels/ops.js';
+import type { Change } from '../apply/change.js';
 
 /** Step 1: hide the sandbox. After this, delete always finishes. */
 export async function markDeleting(paths: Paths, name: string): Promise<void> {
@@ -38,34 +21,36 @@ export async function markDeleting(paths: Paths, name: string): Promise<void> {
 }
 
 /** Step 2: remove everything the marker's record names; idempotent, so it can be run again after a crash. */
-export async function finishDelete(paths: Paths, r: SandboxRecord, releaseLabel: (name: string) => Promise<void>): Promise<string[]> {
-  const removed: string[] = [];
+/** The changes made: each removed path (as the host sees it). */
+export async function finishDelete(paths: Paths, r: SandboxRecord, labels: LabelOps): Promise<Change[]> {
+  const removed: Change[] = [];
+  const unlink = (p: string) => removed.push({ kind: 'unlink', path: p });
   const others = (await listRecords(paths)).filter((o) => o.name !== r.name);
   const owned = [paths.unitDir];
   for (const f of filesToRemove(DEFAULT_UNIT_DIR, r, others)) {
     const file = paths.host(f.path);
-    // A link (profile, shipped template) is ours by where it points; every other file by its mark.
-    if (f.role === 'profile' || f.role === 'link' ? await isShippedLink(file) : await readIfGenerated(file)) {
+    if (await isOurs(file, f.role)) {
       await removeGenerated(owned, file, f.role);
-      removed.push(f.path);
+      unlink(f.path);
     }
     if (f.role === 'target') await fs.rmdir(`${file}.wants`).catch(() => undefined);
   }
   // Links made by enable point at the instance: remove them from the target's .wants.
   for (const unit of r.units) {
-    const wants = path.join(paths.unitDir, `${targetName(unit)}.wants`);
+    const wants = wantsDir(paths.unitDir, unit);
     for (const link of await fs.readdir(wants).catch(() => [] as string[])) {
-      if (link.endsWith(`@${r.name}.service`)) await removeInside(owned, path.join(wants, link));
+      const e = unitEntry(link);
+      if (e.kind === 'instance' && e.name === r.name) await removeInside(owned, path.join(wants, link));
     }
     await fs.rmdir(wants).catch(() => undefined);
   }
   crashPoint('delete:units-removed');
-  if (await removeInside([paths.stateDir], paths.host(r.tree))) removed.push(r.tree);
+  if (await removeInside([paths.stateDir], paths.host(r.tree))) unlink(r.tree);
   crashPoint('delete:tree-removed');
   // Its private /run, which a unit with RuntimeDirectoryPreserve= leaves behind when stopped.
-  if (await removeInside([paths.runDir], runtimeDir(paths, r.name))) removed.push(paths.unhost(runtimeDir(paths, r.name)));
+  if (await removeInside([paths.runDir], runtimeDir(paths, r.name))) unlink(paths.unhost(runtimeDir(paths, r.name)));
   await removeInside([paths.stateDir], manifestPath(paths, r.name));
-  await releaseLabel(r.name);
+  await labels.release(r.name);
   crashPoint('delete:label-released');
   await removeInside([paths.configDir], deletingMarker(paths, r.name));
   return removed;
@@ -73,11 +58,5 @@ export async function finishDelete(paths: Paths, r: SandboxRecord, releaseLabel:
 
 /** Records of deletes that were interrupted. */
 export async function pendingDeletes(paths: Paths): Promise<SandboxRecord[]> {
-  const names = await fs.readdir(paths.configDir).catch(() => [] as string[]);
-  const out: SandboxRecord[] = [];
-  for (const n of names.filter((x) => x.startsWith(DELETING_PREFIX))) {
-    const file = path.join(paths.configDir, n);
-    out.push(parseRecord(file, await fs.readFile(file, 'utf8')));
-  }
-  return out;
+  return strict(await readRecords(paths, { which: 'deleting' }));
 }

@@ -1,3 +1,4 @@
+// doctor/: the checks of `sandbox doctor` (host, SELinux, consistency, leftovers) and their repairs.
 // `sandbox doctor`'s consistency checks: does every record have its tree,
 // units and label, and is anything of a sandbox left without its record?
 // Each finding says how to fix it; a finding with `repair` is something the
@@ -6,25 +7,17 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Paths } from '../paths.js';
-import { listRecordNames, readRecord, RECORD_SUFFIX, type SandboxRecord } from '../config/record.js';
-import { isSandboxError } from '../errors.js';
-import { isGenerated } from '../generate/template.js';
-import { prefixOf, targetName } from '../generate/units.js';
+import { readRecords, type SandboxRecord } from '../config/record.js';
+import { deletingNameOf, isOurs, linkedProfile, manifestPath, profileLinkPath, sandboxDropInPath, stateEntry, targetName, templateName, instanceName } from '../layout.js';
+import { DEFAULT_UNIT_DIR } from '../paths.js';
 import { Registry } from '../labels/registry.js';
 import { pairKey, parseLevel } from '../selinux/mcs.js';
-import { manifestPath } from '../create/apply.js';
-import { DELETING_PREFIX } from '../delete/delete.js';
-import { INTENT_PREFIX, readIntent } from '../delete/recovery.js';
-import { pidAlive } from '../delete/stale-labels.js';
-import { fail, ok, warn, type Check } from './check.js';
+import { readIntent } from '../recovery/intent.js';
+import { pidAlive } from '../recovery/pid-alive.js';
+import { fail, ok, warn, type Check } from './result.js';
 import { leftovers } from './leftovers.js';
 import { corruptLabelEntries } from './label-entries.js';
-import { linkedProfile, PROFILE_DROPIN } from '../generate/profiles.js';
 import type { Finding, Known } from './known.js';
-
-async function generatedAt(file: string): Promise<boolean> {
-  return isGenerated(await fs.readFile(file, 'utf8').catch(() => ''));
-}
 
 async function lstatKind(p: string): Promise<'dir' | 'link' | 'other' | undefined> {
   const st = await fs.lstat(p).catch(() => undefined);
@@ -41,18 +34,17 @@ async function checkRecord(paths: Paths, r: SandboxRecord): Promise<Finding[]> {
     out.push({ kind: 'record without tree', severity: 'fail', detail: `sandbox '${r.name}': ${what}`, fix: `cannot be repaired automatically: ${recreate}` });
   }
   for (const unit of r.units) {
-    const p = prefixOf(unit);
-    const dropIn = path.join(paths.unitDir, `${p}@${r.name}.service.d`, '50-sandbox.conf');
-    const body = [path.join(paths.unitDir, `${p}@.service`), path.join(paths.unitDir, `${p}@${r.name}.service`)];
+    const dropIn = sandboxDropInPath(paths.unitDir, unit, r.name);
+    const body = [path.join(paths.unitDir, templateName(unit)), path.join(paths.unitDir, instanceName(unit, r.name))];
     const missing = [];
-    if (!(await generatedAt(dropIn))) missing.push(paths.unhost(dropIn));
+    if (!(await isOurs(dropIn))) missing.push(paths.unhost(dropIn));
     // Records made before profiles (profile='') have no link.
-    const link = path.join(path.dirname(dropIn), PROFILE_DROPIN);
+    const link = profileLinkPath(paths.unitDir, unit, r.name);
     // A link whose profile file is gone (removed by a package update) is as good as missing: systemd skips it.
     const resolves = await fs.stat(link).then(() => true, () => false);
     if (r.profile && ((await linkedProfile(link)) !== r.profile || !resolves)) missing.push(`${paths.unhost(link)} (a link to the '${r.profile}' profile)`);
-    if (!(await generatedAt(body[0]!)) && !(await generatedAt(body[1]!))) missing.push(paths.unhost(body[0]!));
-    if (!(await generatedAt(path.join(paths.unitDir, targetName(unit))))) missing.push(path.posix.join('/etc/systemd/system', targetName(unit)));
+    if (!(await isOurs(body[0]!)) && !(await isOurs(body[1]!))) missing.push(paths.unhost(body[0]!));
+    if (!(await isOurs(path.join(paths.unitDir, targetName(unit))))) missing.push(path.posix.join(DEFAULT_UNIT_DIR, targetName(unit)));
     if (missing.length) out.push({ kind: 'record without units', severity: 'fail', detail: `sandbox '${r.name}': ${missing.join(', ')} missing`, fix: recreate });
   }
   if ((await lstatKind(manifestPath(paths, r.name))) === undefined) {
@@ -80,16 +72,17 @@ async function pendingOperations(paths: Paths, known: Known): Promise<Finding[]>
   const out: Finding[] = [];
   const finish = `'sandbox doctor --repair' (or any command but doctor) finishes it`;
   for (const n of await fs.readdir(paths.stateDir).catch(() => [] as string[])) {
-    if (!n.startsWith(INTENT_PREFIX) || /\.\d+\.tmp$/.test(n)) continue;
-    const name = n.slice(INTENT_PREFIX.length);
+    const e = stateEntry(n);
+    if (e.kind !== 'intent') continue;
+    const name = e.name;
     known.pending.add(name);
     const intent = await readIntent(path.join(paths.stateDir, n));
     if (intent && pidAlive(intent.pid)) continue;
     out.push({ kind: 'interrupted create', severity: 'warn', detail: `the create of '${name}' was interrupted`, fix: `${finish} (rolls it back or completes it)` });
   }
   for (const n of await fs.readdir(paths.configDir).catch(() => [] as string[])) {
-    if (!n.startsWith(DELETING_PREFIX) || !n.endsWith(RECORD_SUFFIX)) continue;
-    const name = n.slice(DELETING_PREFIX.length, -RECORD_SUFFIX.length);
+    const name = deletingNameOf(n);
+    if (name === undefined) continue;
     known.pending.add(name);
     out.push({ kind: 'interrupted delete', severity: 'warn', detail: `the delete of '${name}' was interrupted`, fix: finish });
   }
@@ -99,16 +92,12 @@ async function pendingOperations(paths: Paths, known: Known): Promise<Finding[]>
 async function readAll(paths: Paths): Promise<{ known: Known; findings: Finding[] }> {
   const known: Known = { records: new Map(), unreadable: new Set(), pending: new Set() };
   const findings: Finding[] = await pendingOperations(paths, known);
-  for (const name of await listRecordNames(paths)) {
-    try {
-      const r = await readRecord(paths, name);
-      if (r) known.records.set(name, r);
-    } catch (e) {
-      if (!isSandboxError(e)) throw e;
-      known.unreadable.add(name);
-      // The message names the file, the line and the fix.
-      findings.push({ kind: 'unreadable record', severity: 'fail', detail: e.message, fix: 'not repairable automatically' });
-    }
+  const read = await readRecords(paths);
+  for (const r of read.records) known.records.set(r.name, r);
+  for (const { name, error } of read.problems) {
+    known.unreadable.add(name);
+    // The message names the file, the line and the fix.
+    findings.push({ kind: 'unreadable record', severity: 'fail', detail: error.message, fix: 'not repairable automatically' });
   }
   return { known, findings };
 }

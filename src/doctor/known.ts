@@ -1,7 +1,7 @@
 // What the consistency checks share: a finding, and what is known to belong
 // to a sandbox (so it is never called an orphan).
 import type { SandboxRecord } from '../config/record.js';
-import { prefixOf } from '../generate/units.js';
+import { prefixOf } from '../layout.js';
 
 export interface Finding {
   /** The check's name in doctor's output, e.g. 'orphan tree'. */

@@ -8,19 +8,16 @@ import path from 'node:path';
 import { parsePublish } from '../publish/spec.js';
 import type { Paths } from '../paths.js';
 import { removeInside } from '../apply/safe-remove.js';
-import { isGenerated } from '../generate/template.js';
-import { removeGenerated } from '../create/apply.js';
-import { pidAlive } from '../delete/stale-labels.js';
+import { removeGenerated } from '../apply/remove-generated.js';
+import { atomicTempOf, isOurDropInName, isOurs, isOurUnitName, manifestsDir, PROFILE_DROPIN, SANDBOX_DROPIN, stateEntry, targetPrefixOf, unitEntry, wholeTempOf, recordFileName, publishDropInDirOf, type UnitRole } from '../layout.js';
+import { pidAlive } from '../recovery/pid-alive.js';
 import { withLock } from '../labels/lock.js';
 import { ownerAlive, Registry } from '../labels/registry.js';
 import { ownedBy, serviceInUse, type Finding, type Known } from './known.js';
-import { isProfileLink, PROFILE_DROPIN } from '../generate/profiles.js';
 
 const REPAIR = "'sandbox doctor --repair' removes it";
 // Temp files: writeFileAtomic's .#NAME.PID, and NAME.PID.tmp of the registry and the intent.
-const TEMP = /^\.#(.+)\.(\d+)$/;
-const TMP = /^(.+)\.(\d+)\.tmp$/;
-const STAGING = '.staging-';
+type TempName = (entry: string) => [string, number] | undefined;
 
 async function ls(dir: string): Promise<string[]> {
   return (await fs.readdir(dir).catch(() => [] as string[])).sort();
@@ -30,20 +27,16 @@ async function isLink(p: string): Promise<boolean> {
   return (await fs.lstat(p).catch(() => undefined))?.isSymbolicLink() ?? false;
 }
 
-async function generatedAt(file: string): Promise<boolean> {
-  return isGenerated(await fs.readFile(file, 'utf8').catch(() => ''));
-}
-
 function orphan(kind: string, what: string, repair: () => Promise<unknown>): Finding {
   return { kind, severity: 'warn', detail: what, fix: REPAIR, repair: async () => void (await repair()) };
 }
 
 /** Temp files (named by `pattern`: target, pid) whose writer is gone, in dir; `ours` says which targets are the tool's. */
-async function deadTemps(paths: Paths, dir: string, ours: (target: string) => boolean, pattern = TEMP): Promise<Finding[]> {
+async function deadTemps(paths: Paths, dir: string, ours: (target: string) => boolean, tempOf: TempName = atomicTempOf): Promise<Finding[]> {
   const out: Finding[] = [];
   for (const n of await ls(dir)) {
-    const m = pattern.exec(n);
-    if (!m || !ours(m[1]!) || pidAlive(Number(m[2]))) continue;
+    const m = tempOf(n);
+    if (!m || !ours(m[0]) || pidAlive(m[1])) continue;
     const file = path.join(dir, n);
     out.push(orphan('orphan temp file', `${paths.unhost(file)} is left from a write that was cut short`, () => fs.rm(file, { force: true })));
   }
@@ -55,21 +48,22 @@ async function stateDirLeftovers(paths: Paths, k: Known): Promise<Finding[]> {
   const owned = [paths.stateDir];
   for (const n of await ls(paths.stateDir)) {
     const p = path.join(paths.stateDir, n);
-    if (n.startsWith(STAGING) && !ownedBy(k, n.slice(STAGING.length))) {
+    const e = stateEntry(n);
+    if (e.kind === 'staging' && !ownedBy(k, e.name)) {
       out.push(orphan('orphan staging', `${paths.unhost(p)} is left from a create that did not finish`, () => removeInside(owned, p)));
-    } else if (!n.startsWith('.') && !ownedBy(k, n)) {
+    } else if (e.kind === 'tree' && !ownedBy(k, n)) {
       const what = (await isLink(p)) ? `${paths.unhost(p)} is a link named like a tree but no sandbox '${n}' is recorded (the link goes, not what it points at)` : `tree ${paths.unhost(p)} has no record (no sandbox '${n}')`;
       out.push(orphan('orphan tree', what, () => removeInside(owned, p)));
     }
   }
-  const manifests = path.join(paths.stateDir, '.manifests');
+  const manifests = manifestsDir(paths);
   for (const n of await ls(manifests)) {
     const p = path.join(manifests, n);
-    if (!TEMP.test(n) && !ownedBy(k, n)) out.push(orphan('orphan manifest', `${paths.unhost(p)} has no record`, () => removeInside(owned, p)));
+    if (!atomicTempOf(n) && !ownedBy(k, n)) out.push(orphan('orphan manifest', `${paths.unhost(p)} has no record`, () => removeInside(owned, p)));
   }
   out.push(...(await deadTemps(paths, manifests, () => true)));
-  out.push(...(await deadTemps(paths, paths.stateDir, (t) => t.startsWith('.creating-'), TMP)));
-  out.push(...(await deadTemps(paths, paths.configDir, (t) => t.endsWith('.sandbox'))));
+  out.push(...(await deadTemps(paths, paths.stateDir, (t) => stateEntry(t).kind === 'intent', wholeTempOf)));
+  out.push(...(await deadTemps(paths, paths.configDir, (t) => recordFileName(t) !== undefined)));
   return out;
 }
 
@@ -86,7 +80,7 @@ async function labelLeftovers(paths: Paths, k: Known): Promise<Finding[]> {
   }
   for (const n of await ls(registry.byName)) {
     const p = path.join(registry.byName, n);
-    if (TMP.test(n) || ownedBy(k, n)) continue;
+    if (wholeTempOf(n) || ownedBy(k, n)) continue;
     const entry = await registry.entryOf(n);
     if (entry && 'corrupt' in entry) continue; // reported by label-entries.ts
     const key = entry?.key;
@@ -94,7 +88,7 @@ async function labelLeftovers(paths: Paths, k: Known): Promise<Finding[]> {
     if (key && (await registry.read(key))?.sandbox === n) continue;
     out.push(orphan('orphan label', `${paths.unhost(p)} names a label for '${n}', which has no record`, locked(() => fs.rm(p, { force: true }))));
   }
-  for (const dir of [registry.dir, registry.byName, registry.pendingDir, registry.heldDir]) out.push(...(await deadTemps(paths, dir, () => true, TMP)));
+  for (const dir of [registry.dir, registry.byName, registry.pendingDir, registry.heldDir]) out.push(...(await deadTemps(paths, dir, () => true, wholeTempOf)));
   return out;
 }
 
@@ -102,46 +96,45 @@ async function labelLeftovers(paths: Paths, k: Known): Promise<Finding[]> {
 async function unitLeftovers(paths: Paths, k: Known): Promise<Finding[]> {
   const out: Finding[] = [];
   const owned = [paths.unitDir];
-  const unused = (what: string, file: string, role: string) =>
+  const unused = (what: string, file: string, role: UnitRole) =>
     orphan('orphan unit', `${paths.unhost(file)} was generated for ${what}`, () => removeGenerated(owned, file, role));
-  const ourName = (n: string) => /^.+@.*\.service$|^.+-sandboxes\.target$/.test(n);
   for (const n of await ls(paths.unitDir)) {
     const p = path.join(paths.unitDir, n);
-    let m: RegExpExecArray | null;
-    if ((m = /^sandbox-publish@(.+):(\d+)\.(socket|service)\.d$/.exec(n))) {
+    const e = unitEntry(n);
+    const port = publishDropInDirOf(n);
+    if (port) {
       // a published port's drop-in: ours while its sandbox's record publishes that port
-      const file = path.join(p, '50-sandbox.conf');
-      const r = k.records.get(m[1]!);
-      const kept = ownedBy(k, m[1]!) && (!r || (r.publish ?? []).some((x) => parsePublish(x).hostPort === Number(m![2])));
-      if (!kept && (await generatedAt(file))) out.push(unused(`port ${m[2]} of sandbox '${m[1]}', which does not publish it`, file, 'dropin'));
-    } else if ((m = /^(.+)@(.+)\.service\.d$/.exec(n))) {
-      const file = path.join(p, '50-sandbox.conf');
+      const file = path.join(p, SANDBOX_DROPIN);
+      const r = k.records.get(port.name);
+      const kept = ownedBy(k, port.name) && (!r || (r.publish ?? []).some((x) => parsePublish(x).hostPort === port.hostPort));
+      if (!kept && (await isOurs(file))) out.push(unused(`port ${port.hostPort} of sandbox '${port.name}', which does not publish it`, file, 'dropin'));
+    } else if (e.kind === 'dropin-dir') {
+      const file = path.join(p, SANDBOX_DROPIN);
       const link = path.join(p, PROFILE_DROPIN);
-      if (!ownedBy(k, m[2]!, m[1]) && (await generatedAt(file))) out.push(unused(`sandbox '${m[2]}', which has no record`, file, 'dropin'));
-      if (!ownedBy(k, m[2]!, m[1]) && (await isProfileLink(link))) out.push(unused(`sandbox '${m[2]}', which has no record (the profile link)`, link, 'profile'));
-      out.push(...(await deadTemps(paths, p, (t) => t === '50-sandbox.conf' || t === PROFILE_DROPIN)));
-    } else if ((m = /^(.+)@(.+)\.service$/.exec(n))) {
-      if (!ownedBy(k, m[2]!, m[1]) && (await generatedAt(p))) out.push(unused(`sandbox '${m[2]}', which has no record`, p, 'service'));
-    } else if ((m = /^(.+)(@\.service|-sandboxes\.target)$/.exec(n))) {
-      if (!serviceInUse(k, m[1]!) && (await generatedAt(p))) out.push(unused(`the sandboxes of ${m[1]}.service, and none is recorded`, p, 'service'));
-    } else if (n.endsWith('.wants') && !(await isLink(p))) {
-      out.push(...(await wantsLeftovers(paths, k, p)));
+      if (!ownedBy(k, e.name, e.prefix) && (await isOurs(file))) out.push(unused(`sandbox '${e.name}', which has no record`, file, 'dropin'));
+      if (!ownedBy(k, e.name, e.prefix) && (await isOurs(link, 'profile'))) out.push(unused(`sandbox '${e.name}', which has no record (the profile link)`, link, 'profile'));
+      out.push(...(await deadTemps(paths, p, isOurDropInName)));
+    } else if (e.kind === 'instance') {
+      if (!ownedBy(k, e.name, e.prefix) && (await isOurs(p))) out.push(unused(`sandbox '${e.name}', which has no record`, p, 'service'));
+    } else if (e.kind === 'shared') {
+      if (!serviceInUse(k, e.prefix) && (await isOurs(p))) out.push(unused(`the sandboxes of ${e.prefix}.service, and none is recorded`, p, 'service'));
+    } else if (e.kind === 'wants' && !(await isLink(p))) {
+      out.push(...(await wantsLeftovers(paths, k, p, e.target)));
     }
   }
-  out.push(...(await deadTemps(paths, paths.unitDir, ourName)));
+  out.push(...(await deadTemps(paths, paths.unitDir, isOurUnitName)));
   return out;
 }
 
 /** Enable links to our units: P@N.service in P-sandboxes.target.wants, P-sandboxes.target in any .wants. */
-async function wantsLeftovers(paths: Paths, k: Known, dir: string): Promise<Finding[]> {
+async function wantsLeftovers(paths: Paths, k: Known, dir: string, ours: string | undefined): Promise<Finding[]> {
   const out: Finding[] = [];
-  const ours = /^(.+)-sandboxes\.target\.wants$/.exec(path.basename(dir));
   for (const n of await ls(dir)) {
     const link = path.join(dir, n);
     if (!(await isLink(link))) continue;
-    const instance = /^(.+)@(.+)\.service$/.exec(n);
-    const target = /^(.+)-sandboxes\.target$/.exec(n);
-    const stale = (ours && instance && instance[1] === ours[1] && !ownedBy(k, instance[2]!, instance[1])) || (target && !serviceInUse(k, target[1]!));
+    const e = unitEntry(n);
+    const target = targetPrefixOf(n);
+    const stale = (ours !== undefined && e.kind === 'instance' && e.prefix === ours && !ownedBy(k, e.name, e.prefix)) || (target !== undefined && !serviceInUse(k, target));
     if (stale) {
       out.push(orphan('orphan unit', `${paths.unhost(link)} enables a sandbox unit that has no record`, async () => {
         await removeInside([paths.unitDir], link);

@@ -1,11 +1,12 @@
+// generate/: pure renderers of the units, drop-ins and profiles a sandbox runs from.
 // Pure renderers: (the service's parsed unit, the sandbox's facts) → files as data.
 // One place (src/apply/) writes them.
 import path from 'node:path';
 import { parseUnitFile, serializeUnitFile, type UnitFile } from '../unitfile/index.js';
-import { unitNameParts } from '../unitfile/index.js';
-import { fillTemplate, generatedHeader, loadTemplate } from './template.js';
+import { fillTemplate, loadTemplate } from './template.js';
+import { generatedHeader, instanceName, profileLinkPath, sandboxDropInPath, targetName, templateName, type UnitRole } from '../layout.js';
 import { bindPathItem, checkContextValue, execArgument } from './unit-values.js';
-import { DEFAULT_PROFILE, PROFILE_DROPIN, profileFile, type ProfileName } from './profiles.js';
+import { DEFAULT_PROFILE, profileFile, type ProfileName } from './profiles.js';
 import { sandboxableSettings } from './vendor-settings.js';
 import { wrapCommands } from './landlock.js';
 
@@ -14,7 +15,7 @@ export interface GeneratedFile {
   path: string;
   /** The text; '' for a link. */
   content: string;
-  role: 'service' | 'dropin' | 'target' | 'profile' | 'link';
+  role: UnitRole;
   /** Set for a symlink (the profile, a shipped template: role 'link'): where it points, a host path. */
   linkTo?: string;
 }
@@ -59,30 +60,9 @@ export interface InstanceFacts {
   allowDbus?: boolean;
 }
 
-export function prefixOf(unit: string): string {
-  return unitNameParts(unit).prefix;
-}
-
-export function targetName(unit: string): string {
-  return `${prefixOf(unit)}-sandboxes.target`;
-}
-
-export function instanceName(unit: string, name: string): string {
-  return `${prefixOf(unit)}@${name}.service`;
-}
-
 /** Where the shared body of the sandbox units goes: our template, or per instance when the vendor has one. */
 export function serviceFilePath(s: ServiceFacts, name: string): string {
-  return path.join(s.unitDir, s.vendorTemplate ? instanceName(s.unit, name) : `${prefixOf(s.unit)}@.service`);
-}
-
-export function dropInPath(s: ServiceFacts, name: string): string {
-  return path.join(s.unitDir, `${instanceName(s.unit, name)}.d`, '50-sandbox.conf');
-}
-
-/** The profile link beside the drop-in: UNIT@NAME.service.d/40-profile.conf. */
-export function profileLinkPath(s: ServiceFacts, name: string): string {
-  return path.join(s.unitDir, `${instanceName(s.unit, name)}.d`, PROFILE_DROPIN);
+  return path.join(s.unitDir, s.vendorTemplate ? instanceName(s.unit, name) : templateName(s.unit));
 }
 
 /**
@@ -168,8 +148,8 @@ export function renderTarget(s: ServiceFacts): string {
 export function sandboxUnitFiles(original: UnitFile, s: ServiceFacts, i: InstanceFacts): GeneratedFile[] {
   return [
     { path: serviceFilePath(s, i.name), content: renderService(original, s), role: 'service' },
-    { path: dropInPath(s, i.name), content: renderDropIn(s, i), role: 'dropin' },
+    { path: sandboxDropInPath(s.unitDir, s.unit, i.name), content: renderDropIn(s, i), role: 'dropin' },
     { path: path.join(s.unitDir, targetName(s.unit)), content: renderTarget(s), role: 'target' },
-    { path: profileLinkPath(s, i.name), content: '', role: 'profile', linkTo: profileFile(i.profile ?? DEFAULT_PROFILE) },
+    { path: profileLinkPath(s.unitDir, s.unit, i.name), content: '', role: 'profile', linkTo: profileFile(i.profile ?? DEFAULT_PROFILE) },
   ];
 }

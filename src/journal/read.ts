@@ -1,3 +1,4 @@
+// journal/: reading and writing the tool's journal entries.
 // Reads the journal with journalctl -o json and renders entries like `journalctl -o short`.
 import { execa } from 'execa';
 import { run } from '../exec.js';

@@ -9,6 +9,7 @@
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Paths } from '../paths.js';
+import { REGISTRY_PARTS, registryDir, wholeTempPath } from '../layout.js';
 import { pairKey, parsePairKey, type Pair } from '../selinux/mcs.js';
 import { isValidInstanceName } from '../unitfile/names.js';
 
@@ -22,10 +23,6 @@ export interface Reservation {
   /** The owner's start time (field 22 of /proc/PID/stat) so a reused PID is not mistaken for it. */
   start: string;
   since: string;
-}
-
-export function registryDir(paths: Paths): string {
-  return path.join(paths.stateDir, '.labels');
 }
 
 export function processStart(pid: number, procRoot = '/proc'): string | undefined {
@@ -76,7 +73,7 @@ function checkedName(sandbox: string): string {
 }
 
 async function writeWhole(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = wholeTempPath(file);
   await fs.writeFile(tmp, text, { mode: 0o600 });
   await fs.rename(tmp, file);
 }
@@ -91,9 +88,9 @@ export class Registry {
 
   constructor(paths: Paths) {
     this.dir = registryDir(paths);
-    this.byName = path.join(this.dir, 'by-name');
-    this.pendingDir = path.join(this.dir, 'pending');
-    this.heldDir = path.join(this.dir, 'held');
+    this.byName = path.join(this.dir, REGISTRY_PARTS.byName);
+    this.pendingDir = path.join(this.dir, REGISTRY_PARTS.pending);
+    this.heldDir = path.join(this.dir, REGISTRY_PARTS.held);
   }
 
   async ensure(): Promise<void> {
@@ -101,7 +98,7 @@ export class Registry {
   }
 
   get lockFile(): string {
-    return path.join(this.dir, '.lock');
+    return path.join(this.dir, REGISTRY_PARTS.lock);
   }
 
   private static pairs(names: string[]): string[] {

@@ -1,30 +1,20 @@
-// The label allocator: every sandbox gets an MCS pair nobody else holds.
-// Allocation runs under the registry lock (lock.ts), checks the registry, the
-// sandbox records, the tree roots and (with SELinux on) running processes,
-// draws at random, falls back to a scan when draws keep hitting held pairs,
+// labels/: the MCS label allocator and its registry.
+// The label allocator, the main file of labels/: every sandbox gets an MCS
+// pair nobody else holds. Allocation runs under the registry lock (lock.ts),
+// checks every holder (holders.ts: the registry, the sandbox records, the tree
+// roots and, with SELinux on, running processes), draws a free pair (pick.ts)
 // and fails at once when the space is full: it never loops forever.
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { ConflictError, NotFoundError, SandboxError, UsageError } from '../errors.js';
 import type { Paths } from '../paths.js';
-import { readToolConfig, TOOL_CONFIG_NAME, type ToolConfig } from '../config/tool-config.js';
-import {
-  formatLevel,
-  intersect,
-  pairAt,
-  pairCount,
-  pairKey,
-  parsePairKey,
-  parseStaticLabel,
-  randomPair,
-  rangeOfContext,
-  type CategoryRange,
-  type Pair,
-} from '../selinux/mcs.js';
-import { formatTable } from '../output/table.js';
+import { readToolConfig, type ToolConfig } from '../config/tool-config.js';
+import { toolConfigPath } from '../layout.js';
+import { selinuxfs, selinuxOnAt } from '../selinux/state.js';
+import { formatLevel, pairCount, pairKey, parsePairKey, parseStaticLabel, type CategoryRange, type Pair } from '../selinux/mcs.js';
 import { withLock } from './lock.js';
-import { ownerAlive, Registry, type Reservation } from './registry.js';
+import { Registry, type Reservation } from './registry.js';
 import { processLevels, recordLevels, treeLevels, type Holders } from './sources.js';
+import { heldLabels, holderName } from './holders.js';
+import { allowedRange, pickFree } from './pick.js';
 
 export interface Label {
   level: string;
@@ -50,76 +40,19 @@ export interface StoreOptions {
   random?: () => number;
 }
 
-const RANDOM_DRAWS = 64;
-
 export async function openLabelStore(paths: Paths, opts: StoreOptions = {}) {
   const config = opts.config ?? (await readToolConfig(paths));
   const procRoot = opts.procRoot ?? paths.host('/proc');
-  const selinuxRoot = opts.selinuxRoot ?? paths.host('/sys/fs/selinux');
+  const selinuxRoot = opts.selinuxRoot ?? selinuxfs(paths);
   const random = opts.random ?? Math.random;
   const registry = new Registry(paths);
-  const selinuxOn = existsSync(path.join(selinuxRoot, 'enforce'));
+  const selinuxOn = selinuxOnAt(selinuxRoot);
 
-  const range = (): CategoryRange => {
-    if (!selinuxOn) return config.categories;
-    const own = readFileSync(path.join(procRoot, 'self', 'attr', 'current'), 'utf8');
-    return intersect(config.categories, rangeOfContext(own));
-  };
+  const range = (): CategoryRange => allowedRange(config.categories, selinuxOn, procRoot);
   const reserved = new Set(config.reserved.map((k) => k.replace(/^s0:/, '')));
-
-  /**
-   * Everything held anywhere but the registry's committed labels, which are
-   * asked about one key at a time (isCommitted): with 500,000 sandboxes a
-   * create must not list 500,000 files. Stale pending reservations are removed
-   * on the way (we hold the lock).
-   */
-  async function held(reclaim = true): Promise<Holders> {
-    const all: Holders = new Map();
-    const records = await recordLevels(paths);
-    for (const key of await registry.pendingKeys()) {
-      const r = await registry.read(key);
-      if (reclaim && r && r.state === 'pending' && !ownerAlive(r) && !records.has(key)) {
-        await registry.remove(key, r.sandbox);
-        continue;
-      }
-      all.set(key, r?.sandbox ?? '');
-    }
-    for (const [k, v] of records) all.set(k, v);
-    for (const [k, v] of await treeLevels(paths)) if (!all.has(k)) all.set(k, v);
-    if (selinuxOn) for (const [k, v] of await processLevels(procRoot)) if (!all.has(k)) all.set(k, v);
-    return all;
-  }
-
-  /** Who holds a key, for messages: a sandbox, a process or a tree. */
-  async function holderOf(key: string, taken: Holders): Promise<string | undefined> {
-    if (!taken.has(key) && !registry.isCommitted(key)) return undefined;
-    const h = taken.get(key) || (await registry.read(key))?.sandbox || 'another sandbox';
-    return /^(process|tree) /.test(h) ? h : `sandbox '${h}'`;
-  }
-
-  async function pick(r: CategoryRange, taken: Holders): Promise<Pair | undefined> {
-    const freeOf = (committed: (key: string) => boolean) => (p: Pair) => {
-      const key = pairKey(p);
-      return !taken.has(key) && !reserved.has(key) && !committed(key);
-    };
-    const total = pairCount(r);
-    if (total <= 0) return undefined;
-    // A draw costs a stat of its key in the registry, whatever the number of labels held.
-    const drawFree = freeOf((key) => registry.isCommitted(key));
-    for (let i = 0; i < RANDOM_DRAWS; i++) {
-      const p = randomPair(r, random);
-      if (drawFree(p)) return p;
-    }
-    // The space is crowded: list the committed labels once and scan from a random start.
-    const committed = new Set(await registry.committedKeys());
-    const scanFree = freeOf((key) => committed.has(key));
-    const start = Math.floor(random() * total);
-    for (let i = 0; i < total; i++) {
-      const p = pairAt(r, (start + i) % total);
-      if (scanFree(p)) return p;
-    }
-    return undefined;
-  }
+  const held = (reclaim = true): Promise<Holders> => heldLabels(paths, registry, { reclaim, selinuxOn, procRoot });
+  const holderOf = (key: string, taken: Holders) => holderName(registry, key, taken);
+  const pick = (r: CategoryRange, taken: Holders) => pickFree(registry, r, taken, reserved, random);
 
   async function locked<T>(fn: () => Promise<T>): Promise<T> {
     await registry.ensure();
@@ -137,7 +70,7 @@ export async function openLabelStore(paths: Paths, opts: StoreOptions = {}) {
   function parseStatic(context: string): Label {
     const { pair, level } = parseStaticLabel(context);
     const key = pairKey(pair);
-    const where = path.join(paths.configDir, TOOL_CONFIG_NAME);
+    const where = toolConfigPath(paths);
     if (reserved.has(key)) throw new UsageError(`label ${level} is reserved ([labels] reserved= in ${where}): choose another`);
     const r = range();
     if (pair.a < r.min || pair.b > r.max) throw new UsageError(`label ${level} is outside the categories sandboxes may use (c${r.min}-c${r.max}, [labels] categories= in ${where}${selinuxOn ? ', and this process\'s own range' : ''})`);
@@ -154,7 +87,7 @@ export async function openLabelStore(paths: Paths, opts: StoreOptions = {}) {
         const p = await pick(r, taken);
         if (!p) {
           throw new SandboxError(
-            `no free MCS label: all ${pairCount(r)} pairs of c${r.min}-c${r.max} are held or reserved; delete a sandbox or widen [labels] categories in ${path.join(paths.configDir, TOOL_CONFIG_NAME)}`,
+            `no free MCS label: all ${pairCount(r)} pairs of c${r.min}-c${r.max} are held or reserved; delete a sandbox or widen [labels] categories in ${toolConfigPath(paths)}`,
           );
         }
         await registry.reserve(p, sandbox);
@@ -243,11 +176,3 @@ export async function openLabelStore(paths: Paths, opts: StoreOptions = {}) {
 }
 
 export type LabelStore = Awaited<ReturnType<typeof openLabelStore>>;
-
-export function formatLabelsTable(held: HeldLabel[]): string {
-  const yes = (b: boolean) => (b ? 'yes' : 'no');
-  return formatTable(
-    ['LABEL', 'SANDBOX', 'STATE', 'ON-DISK', 'ON-PROCESS'],
-    held.map((h) => [h.level, h.sandbox, h.state, yes(h.onDisk), yes(h.onProcess)]),
-  );
-}

@@ -1,9 +1,9 @@
+// lifecycle/: start, stop and state of existing sandboxes.
 // start/stop/restart/reload of sandboxes: one job per unit, all queued at once
 // (as systemctl start A B C does) and waited for, logged to the journal; a
 // failure shows the unit's last journal lines.
-import { promises as fs } from 'node:fs';
 import type { SandboxRecord } from '../config/record.js';
-import { isGenerated } from '../generate/template.js';
+import { isOurs } from '../layout.js';
 import { logEvent } from '../journal/write.js';
 import { readJournal } from '../journal/read.js';
 import { renderEntry } from '../journal/read.js';
@@ -44,7 +44,7 @@ export function describeOutcome(verb: Verb, o: JobOutcome): string {
 export async function requireLoadable(client: SystemdClient, r: SandboxRecord): Promise<void> {
   for (const u of unitsOf(r)) {
     const p = await client.unitProperties(u);
-    const ours = p.loadState === 'loaded' && (await isGeneratedFile(p.fragmentPath));
+    const ours = p.loadState === 'loaded' && (await isOurs(p.fragmentPath));
     if (!ours) {
       const now = p.loadState === 'loaded' ? `systemd now loads ${p.fragmentPath} instead` : `it is ${p.loadState}`;
       throw new SandboxError(
@@ -54,13 +54,6 @@ export async function requireLoadable(client: SystemdClient, r: SandboxRecord): 
   }
 }
 
-async function isGeneratedFile(file: string): Promise<boolean> {
-  try {
-    return isGenerated(await fs.readFile(file, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 async function lastLines(unit: string): Promise<string[]> {
   try {

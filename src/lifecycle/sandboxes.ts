@@ -2,7 +2,7 @@
 import { NotFoundError, shown, UsageError } from '../errors.js';
 import { listRecords, readRecord, type SandboxRecord } from '../config/record.js';
 import type { Paths } from '../paths.js';
-import { instanceName } from '../generate/units.js';
+import { instanceName } from '../layout.js';
 import { isValidInstanceName } from '../unitfile/index.js';
 
 export function validateName(name: string): void {

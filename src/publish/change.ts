@@ -4,13 +4,11 @@
 import { promises as fs } from 'node:fs';
 import type { Paths } from '../paths.js';
 import { DEFAULT_UNIT_DIR } from '../paths.js';
-import { recordPath, serializeRecord, type SandboxRecord } from '../config/record.js';
+import { serializeRecord, type SandboxRecord } from '../config/record.js';
 import { writeFileAtomic, writeGenerated } from '../apply/atomic-write.js';
 import { writeLinkAtomic } from '../apply/atomic-link.js';
-import { removeGenerated } from '../create/apply.js';
-import { isGenerated } from '../generate/template.js';
-import { isShippedLink } from '../generate/shipped-links.js';
-import { instanceName } from '../generate/units.js';
+import { removeGenerated } from '../apply/remove-generated.js';
+import { instanceName, isGenerated, isShippedLink, recordPath } from '../layout.js';
 import { VERSION } from '../version.js';
 import { parsePublish, formatPublish, type Published } from './spec.js';
 import { publishFiles, publishPaths, templateLinks } from './units.js';

@@ -1,16 +1,11 @@
 // The units of published ports, as data: the shipped templates
 // (units/publish/sandbox-publish@.socket and .service, linked into the unit
 // directory), one generated drop-in per instance for each, and the sandbox
-// unit's drop-in that starts them with it. This module owns their names.
+// unit's drop-in that starts them with it (their names are layout.ts's).
 import path from 'node:path';
 import { projectFile } from '../install-paths.js';
-import { generatedHeader } from '../generate/template.js';
+import { PUBLISH_DROPIN, PUBLISH_TEMPLATES, generatedHeader, publishDropInPath, publishInstance as instanceOf } from '../layout.js';
 import { formatPublish, listenValue, type Published } from './spec.js';
-
-export const PUBLISH_TEMPLATES = ['sandbox-publish@.socket', 'sandbox-publish@.service'] as const;
-/** In the sandbox unit's drop-in directory, after 50-sandbox.conf. */
-export const PUBLISH_DROPIN = '60-publish.conf';
-const INSTANCE_DROPIN = '50-sandbox.conf';
 /** Debian 12 and Fedora both have merged /usr. */
 const SOCKET_PROXYD = '/usr/lib/systemd/systemd-socket-proxyd';
 
@@ -23,9 +18,8 @@ export interface PublishFile {
   linkTo?: string;
 }
 
-/** sandbox-publish@NAME:HOSTPORT (':' is valid in a unit name; no sandbox name has one). */
 export function publishInstance(name: string, p: Published): string {
-  return `sandbox-publish@${name}:${p.hostPort}`;
+  return instanceOf(name, p.hostPort);
 }
 
 export function templateLinks(unitDir: string): PublishFile[] {
@@ -45,11 +39,11 @@ export function publishFiles(unitDir: string, version: string, name: string, san
     const inst = publishInstance(name, p);
     const bind = `BindsTo=${sandboxUnit}\nAfter=${sandboxUnit}\n`;
     out.push({
-      path: path.join(unitDir, `${inst}.socket.d`, INSTANCE_DROPIN),
+      path: publishDropInPath(unitDir, name, p.hostPort, 'socket'),
       content: `${header(`for port ${formatPublish(p)} of sandbox ${name}`)}[Unit]\n# Listens only while the sandbox runs.\n${bind}\n[Socket]\nListenStream=${listenValue(p)}\n`,
     });
     out.push({
-      path: path.join(unitDir, `${inst}.service.d`, INSTANCE_DROPIN),
+      path: publishDropInPath(unitDir, name, p.hostPort, 'service'),
       content:
         `${header(`for port ${formatPublish(p)} of sandbox ${name}`)}[Unit]\n# The sandbox's network namespace, never a fresh one: it runs only while the sandbox does.\n` +
         `JoinsNamespaceOf=${sandboxUnit}\n${bind}\n[Service]\nExecStart=${SOCKET_PROXYD} 127.0.0.1:${p.port}\n`,
@@ -66,7 +60,7 @@ export function publishFiles(unitDir: string, version: string, name: string, san
 /** Every path publishFiles may write for these ports, to remove on unpublish and delete. */
 export function publishPaths(unitDir: string, name: string, sandboxUnit: string, published: Published[]): string[] {
   return [
-    ...published.flatMap((p) => [path.join(unitDir, `${publishInstance(name, p)}.socket.d`, INSTANCE_DROPIN), path.join(unitDir, `${publishInstance(name, p)}.service.d`, INSTANCE_DROPIN)]),
+    ...published.flatMap((p) => [publishDropInPath(unitDir, name, p.hostPort, 'socket'), publishDropInPath(unitDir, name, p.hostPort, 'service')]),
     path.join(unitDir, `${sandboxUnit}.d`, PUBLISH_DROPIN),
   ];
 }

@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Paths } from '../paths.js';
-import { selinuxPolicyName } from './state.js';
+import { selinuxfs, selinuxPolicyName } from './state.js';
 
 /** The module contrib/selinux/sandbox_units.cil, as the RPM installs it. */
 export const POLICY_MODULE = 'sandbox_units';
@@ -23,7 +23,7 @@ const INIT_CONTEXT = 'system_u:system_r:init_t:s0';
 export async function contextValid(paths: Paths, context: string): Promise<boolean | undefined> {
   let handle: fs.FileHandle;
   try {
-    handle = await fs.open(paths.host('/sys/fs/selinux/context'), 'r+');
+    handle = await fs.open(selinuxfs(paths, 'context'), 'r+');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
@@ -45,7 +45,7 @@ export async function contextValid(paths: Paths, context: string): Promise<boole
  * no SELinux in the kernel to ask.
  */
 export async function systemdMayStart(paths: Paths, processContext: string): Promise<boolean | undefined> {
-  const sel = (p: string) => paths.host(path.join('/sys/fs/selinux', p));
+  const sel = (p: string) => selinuxfs(paths, p);
   let classIndex: string;
   let transitionBit: number;
   try {

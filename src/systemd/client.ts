@@ -1,3 +1,4 @@
+// systemd/: the one D-Bus module: names, connection, calls, job waits.
 // The systemd D-Bus client every command uses. Calls go out as raw messages
 // (no introspection round trip per object); JobRemoved is read off the raw
 // message stream into a JobTracker after one Subscribe().
@@ -27,6 +28,7 @@ import {
   type VariantMap,
 } from './properties.js';
 import { withTimeout } from './timeout.js';
+import type { Change } from '../apply/change.js';
 
 export type JobVerb = 'StartUnit' | 'StopUnit' | 'RestartUnit' | 'ReloadUnit' | 'ReloadOrRestartUnit' | 'TryRestartUnit';
 
@@ -42,6 +44,11 @@ export interface UnitFileChange {
   type: string;
   file: string;
   destination: string;
+}
+
+/** systemd's unit-file change as the tool's change list has it. */
+export function asChange(c: UnitFileChange): Change {
+  return c.type === 'symlink' ? { kind: 'symlink', path: c.file, source: c.destination } : { kind: 'unlink', path: c.file };
 }
 
 export interface ClientOptions {

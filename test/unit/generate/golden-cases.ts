@@ -1,20 +1,26 @@
-// The golden cases: real services' units run through the generator. One list,
-// used by golden.test.ts (compares) and test/update-golden.ts (the only writer).
-import { readFileSync } from 'node:fs';
+// The golden cases: real services' units run through the generator. Each is a
+// file in test/fixtures/golden-cases/ whose lines give its parameters and whose
+// `## assert-…` header lines say what its units must contain (the way Quadlet's
+// test/e2e/quadlet fixtures do); used by golden.test.ts (compares and asserts)
+// and test/update-golden.ts (the only writer of golden files).
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandboxUnitFiles, type GeneratedFile, type ServiceFacts } from '../../../src/generate/units.js';
 import type { ProfileName } from '../../../src/generate/profiles.js';
 import { PROJECT_ROOT } from '../../../src/install-paths.js';
-import { LANDLOCK_HELPER } from '../../../src/landlock/helper.js';
 import { parseUnitFile, type UnitFile } from '../../../src/unitfile/index.js';
 
 export const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../../test/fixtures');
 export const goldenDir = path.join(fixtures, 'golden');
 export const CONTEXT = 'system_u:system_r:svirt_lxc_net_t:s0:c1,c2';
 
+export const casesDir = path.join(fixtures, 'golden-cases');
+
 export interface GoldenCase {
   name: string;
+  /** Where the case is: NAME.case, for messages. */
+  file: string;
   source: string;
   facts: Omit<ServiceFacts, 'unitDir' | 'stateDir' | 'version'>;
   bound: string[];
@@ -22,48 +28,56 @@ export interface GoldenCase {
   /** Default: the default profile. */
   profile?: ProfileName;
   allowDbus?: boolean;
+  /** The case file's `## assert-…` lines, as words (see apache2.case). */
+  assertions: { line: number; words: string[] }[];
 }
 
-export const cases: GoldenCase[] = [
-  {
-    name: 'apache2',
-    source: 'unitfile/apache2.service',
-    facts: { unit: 'apache2.service', source: '/lib/systemd/system/apache2.service', vendorTemplate: true, landlockHelper: LANDLOCK_HELPER },
-    bound: ['/etc/apache2', '/etc/logrotate.d/apache2', '/var/cache/apache2', '/var/lib/apache2', '/var/log/apache2', '/var/www'],
-    network: 'none',
-  },
-  {
-    name: 'sbxdemo',
-    source: 'rpm/sbxdemo/sbxdemo.service',
-    facts: { unit: 'sbxdemo.service', source: '/usr/lib/systemd/system/sbxdemo.service', vendorTemplate: false },
-    bound: ['/etc/logrotate.d/sbxdemo', '/etc/sbxdemo', '/var/lib/sbxdemo', '/var/log/sbxdemo'],
-    network: 'host',
-  },
-  {
-    name: 'translations',
-    source: 'unitfile/translations.service',
-    facts: { unit: 'trans.service', source: '/usr/lib/systemd/system/trans.service', vendorTemplate: false, runtimeDirs: [{ path: '/run/trans', mode: 0o750, uid: 0, gid: 99 }], landlockHelper: LANDLOCK_HELPER },
-    bound: ['/etc/trans', '/var/lib/trans'],
-    network: 'none',
-  },
-  {
-    name: 'apache2-strict',
-    source: 'unitfile/apache2.service',
-    facts: { unit: 'apache2.service', source: '/lib/systemd/system/apache2.service', vendorTemplate: true },
-    bound: ['/etc/apache2', '/var/www'],
-    network: 'none',
-    profile: 'strict',
-  },
-  {
-    name: 'sbxdemo-trusted-dbus',
-    source: 'rpm/sbxdemo/sbxdemo.service',
-    facts: { unit: 'sbxdemo.service', source: '/usr/lib/systemd/system/sbxdemo.service', vendorTemplate: false },
-    bound: ['/etc/sbxdemo'],
-    network: 'host',
-    profile: 'trusted',
-    allowDbus: true,
-  },
-];
+/** Words of a line; "a b" is one word. */
+export function words(line: string): string[] {
+  return [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+}
+
+/** A case file: parameter lines `key value…`, assertion lines `## assert-… …`, other `##` lines are comments. */
+export function parseCase(name: string, text: string): GoldenCase {
+  const params = new Map<string, string[]>();
+  const assertions: GoldenCase['assertions'] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (line.startsWith('## assert-')) assertions.push({ line: i + 1, words: words(line.slice(3)) });
+    else if (line !== '' && !line.startsWith('#')) {
+      const [key, ...rest] = words(line);
+      params.set(key!, rest);
+    }
+  });
+  const one = (key: string): string => {
+    const v = params.get(key);
+    if (v?.length !== 1) throw new Error(`${name}.case: ${key} needs one value`);
+    return v[0]!;
+  };
+  const rd = params.get('runtime-dir');
+  return {
+    name,
+    file: `${name}.case`,
+    source: one('source'),
+    facts: {
+      unit: one('unit'),
+      source: one('unit-source'),
+      vendorTemplate: one('vendor-template') === 'yes',
+      ...(rd ? { runtimeDirs: [{ path: rd[0]!, mode: parseInt(rd[1]!, 8), uid: Number(rd[2]), gid: Number(rd[3]) }] } : {}),
+      ...(params.has('landlock-helper') ? { landlockHelper: one('landlock-helper') } : {}),
+    },
+    bound: params.get('bound') ?? [],
+    network: one('network') === 'host' ? 'host' : 'none',
+    ...(params.has('profile') ? { profile: one('profile') as ProfileName } : {}),
+    ...(params.has('allow-dbus') ? { allowDbus: one('allow-dbus') === 'yes' } : {}),
+    assertions,
+  };
+}
+
+export const cases: GoldenCase[] = readdirSync(casesDir)
+  .filter((n) => n.endsWith('.case'))
+  .sort()
+  .map((n) => parseCase(n.slice(0, -'.case'.length), readFileSync(path.join(casesDir, n), 'utf8')));
 
 export function generate(c: GoldenCase): GeneratedFile[] {
   const original = parseUnitFile(readFileSync(path.join(fixtures, c.source), 'utf8'), c.source);

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openLabelStore } from '../../../src/labels/store.js';
-import { Registry, registryDir } from '../../../src/labels/registry.js';
+import { Registry } from '../../../src/labels/registry.js';
+import { registryDir } from '../../../src/layout.js';
 import { rejects, removeRoot, startWorker, tempRoot, writeConfig } from './temp-root.js';
 
 async function registryState(dir: string): Promise<{ levels: Map<string, string>; byName: Map<string, string> }> {

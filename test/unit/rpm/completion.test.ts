@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cliModel, parseHelpOptions } from '../../../src/tools/cli-model.js';
-import { VALUE_WORDS, renderCompletion } from '../../../src/tools/gen-completion.js';
+import { cliModel, parseHelpOptions } from '../../../tools/cli-model.js';
+import { VALUE_WORDS, renderCompletion } from '../../../tools/gen-completion.js';
 import { parseNetwork, parseSecurity } from '../../../src/create/request.js';
 import { helpCommands, helpText } from './help.js';
 

@@ -1,5 +1,5 @@
 // What `sandbox --help` lists, read from the help text itself: the generators
-// in src/tools/ read the command modules instead, so the tests compare the
+// in tools/ read the command modules instead, so the tests compare the
 // man page and the completion with what users actually see.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -6,8 +6,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cliModel, parseExitCodes, parseHelpOptions } from '../../../src/tools/cli-model.js';
-import { renderMan } from '../../../src/tools/gen-man.js';
+import { cliModel, parseExitCodes, parseHelpOptions } from '../../../tools/cli-model.js';
+import { renderMan } from '../../../tools/gen-man.js';
 import { helpCommands, helpText } from './help.js';
 
 let tmp = '';
@@ -83,7 +83,7 @@ test('SEE ALSO points to systemctl(1), systemd.exec(5), semanage(8)', () => {
 });
 
 test('gen-man.js as a script writes the same page', () => {
-  const script = new URL('../../../src/tools/gen-man.js', import.meta.url).pathname;
+  const script = new URL('../../../tools/gen-man.js', import.meta.url).pathname;
   const out = execFileSync(process.execPath, [script], { encoding: 'utf8', env: { ...process.env, SOURCE_DATE_EPOCH: '1767312000' } });
   assert.match(out, /^\.TH SANDBOX 8 "2026-01-02" /m);
   assert.is(out.replace(/^\.TH .*$/m, ''), roff.replace(/^\.TH .*$/m, ''));

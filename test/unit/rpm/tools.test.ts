@@ -1,9 +1,9 @@
 // The small parsers behind the generated man page, completion and spec.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { commandSpec, parseExitCodes, parseHelpOptions, parseSummary } from '../../../src/tools/cli-model.js';
-import { moduleOf } from '../../../src/tools/bundled.js';
-import { fillSpec, nodeMajor } from '../../../src/tools/stage-rpm.js';
+import { commandSpec, parseExitCodes, parseHelpOptions, parseSummary } from '../../../tools/cli-model.js';
+import { moduleOf } from '../../../tools/bundled.js';
+import { fillSpec, nodeMajor } from '../../../tools/stage-rpm.js';
 import { createCommand } from '../../../src/commands/create.js';
 import type { CommandModule } from 'yargs';
 

@@ -1,3 +1,4 @@
+// What a doctor check returns (ok, warn or fail with one line) and how the checks are printed.
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
 export interface Check {

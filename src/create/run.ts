@@ -1,21 +1,21 @@
-// Carrying out the create command: each sandbox of the batch in turn (its
+// The create engine: carrying out the create command: each sandbox of the batch in turn (its
 // label reserved, its plan applied, its journal entry), then one daemon-reload.
 import { isSandboxError } from '../errors.js';
 import type { ToolConfig } from '../config/tool-config.js';
-import { applyCreate, assertFree } from '../create/apply.js';
-import { batchError } from '../create/batch.js';
-import type { CreateFacts } from '../create/gather.js';
-import { planCreate, type CreatePlan, type PlanContext } from '../create/plan.js';
-import type { CreateRequest } from '../create/request.js';
-import { labelFor } from '../create/label.js';
+import { applyCreate, assertFree } from './apply.js';
+import { batchError } from './batch.js';
+import type { CreateFacts } from './gather.js';
+import { planCreate, type CreatePlan, type PlanContext } from './plan.js';
+import type { CreateRequest } from './request.js';
+import { labelFor } from './reserve-label.js';
 import { logEvent } from '../journal/write.js';
 import type { SystemdClient } from '../systemd/client.js';
 import type { Paths } from '../paths.js';
 import { crashPoint } from '../apply/crash-point.js';
-import { note } from './common.js';
+import { note } from '../output/note.js';
 import { hostError } from '../apply/host-error.js';
 import { withInterruptGuard } from '../apply/interrupt.js';
-import { reclaimOwnLabels } from '../delete/stale-labels.js';
+import { reclaimOwnLabels } from '../recovery/stale-labels.js';
 
 /** Reserve the label, plan, and carry the plan out; on failure nothing is left but what reclaimOwnLabels cleans. */
 async function reserveAndApply(
@@ -34,7 +34,7 @@ async function reserveAndApply(
     plan = planCreate(req, facts, label.planned, ctx);
     await assertFree(paths, plan);
   } catch (e) {
-    await label.release();
+    await label.labels.release(req.name);
     throw e;
   }
   let last = 0;
@@ -46,8 +46,7 @@ async function reserveAndApply(
         process.stderr.write(`\r  copied ${p.done}/${p.total} ${p.path}`.slice(0, 100).padEnd(100) + (p.done === p.total ? '\n' : ''));
       }
     },
-    commitLabel: label.commit,
-    releaseLabel: label.release,
+    labels: label.labels,
   });
   return plan;
 }

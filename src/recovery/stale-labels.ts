@@ -10,15 +10,8 @@ import type { Paths } from '../paths.js';
 import { listRecordNames } from '../config/record.js';
 import { withLock } from '../labels/lock.js';
 import { ownerAlive, Registry } from '../labels/registry.js';
-
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { wholeTempOf } from '../layout.js';
+import { pidAlive } from './pid-alive.js';
 
 interface Stale {
   /** Reservations that go: [key, sandbox]. */
@@ -27,8 +20,6 @@ interface Stale {
   dangling: string[];
   temps: string[];
 }
-
-const TEMP = /\.(\d+)\.tmp$/;
 
 /** Whose leftovers count as stale: dead processes', and with `self` this process's too. */
 interface Owners {
@@ -46,14 +37,14 @@ async function findStale(paths: Paths, registry: Registry, o: Owners): Promise<S
     if ((o.self && r.pid === process.pid) || !ownerAlive(r)) out.reservations.push([key, r.sandbox]);
   }
   for (const name of await fs.readdir(registry.byName).catch(() => [] as string[])) {
-    if (TEMP.test(name) || recorded.has(name)) continue;
+    if (wholeTempOf(name) || recorded.has(name)) continue;
     const key = await registry.labelOf(name);
     if (key && (await registry.read(key))?.sandbox !== name) out.dangling.push(path.join(registry.byName, name));
   }
   for (const dir of [registry.dir, registry.byName, registry.pendingDir, registry.heldDir]) {
     for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
-      const m = TEMP.exec(name);
-      if (m && gone(Number(m[1]))) out.temps.push(path.join(dir, name));
+      const m = wholeTempOf(name);
+      if (m && gone(m[1])) out.temps.push(path.join(dir, name));
     }
   }
   return out;

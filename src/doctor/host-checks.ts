@@ -1,11 +1,12 @@
-// The checks of `sandbox doctor`, each a small function returning ok/warn/fail.
+// doctor's checks of the host, each a small function returning ok/warn/fail:
+// root, systemd, package managers, the label space, the tool's directories.
 import { promises as fs } from 'node:fs';
 import type { Paths } from '../paths.js';
-import { containerContexts, typeOf } from '../selinux/contexts.js';
-import { selinuxMode } from '../selinux/state.js';
 import { SystemdClient } from '../systemd/client.js';
 import { systemBusAddress } from '../systemd/dbus-names.js';
-import { fail, ok, warn, type Check } from './check.js';
+import { allManagers } from '../packages/detect.js';
+import { openLabelStore } from '../labels/store.js';
+import { fail, ok, warn, type Check } from './result.js';
 
 export function checkRoot(paths: Paths): Check {
   const uid = process.getuid?.() ?? -1;
@@ -30,20 +31,6 @@ export async function checkSystemd(paths: Paths): Promise<Check> {
   }
 }
 
-export async function checkSelinux(paths: Paths): Promise<Check> {
-  const mode = await selinuxMode(paths);
-  const data = { mode };
-  if (mode === 'enforcing') return ok('selinux', 'enforcing: sandbox labels are enforced', data);
-  if (mode === 'permissive') return warn('selinux', 'permissive: labels are written but denials are only logged', data);
-  return warn('selinux', 'disabled in the kernel: labels are written as xattrs but not enforced', data);
-}
-
-export async function checkContexts(paths: Paths): Promise<Check> {
-  const c = await containerContexts(paths);
-  const types = { process: typeOf(c.process), file: typeOf(c.file), roFile: typeOf(c.roFile) };
-  return ok('container types', `process ${types.process}, files ${types.file}, read-only ${types.roFile} (from ${c.source})`, { ...types, source: c.source });
-}
-
 export async function checkDir(name: string, dir: string): Promise<Check> {
   try {
     const st = await fs.lstat(dir);
@@ -53,5 +40,26 @@ export async function checkDir(name: string, dir: string): Promise<Check> {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return ok(name, `${dir} does not exist yet: created by the first 'sandbox create'`, { path: dir });
     return fail(name, `${dir}: ${(e as Error).message}`);
+  }
+}
+
+export async function checkPackageManagers(paths: Paths): Promise<Check> {
+  const all = allManagers(paths);
+  const usable = await Promise.all(all.map((m) => m.available()));
+  const names = all.filter((_, i) => usable[i]).map((m) => m.name);
+  const data = { usable: names };
+  if (names.length === 0) return fail('package managers', 'neither rpm nor dpkg has a package database here: create cannot find what a service owns', data);
+  return ok('package managers', `usable: ${names.join(', ')}`, data);
+}
+
+export async function checkLabelSpace(paths: Paths): Promise<Check> {
+  try {
+    const u = await (await openLabelStore(paths)).usage();
+    const data = { held: u.held, total: u.total, categories: `c${u.range.min}-c${u.range.max}` };
+    const detail = `${u.held} of ${u.total} MCS labels held (categories c${u.range.min}-c${u.range.max})`;
+    if (u.total <= 0) return fail('label space', `no labels can be handed out: ${detail}`, data);
+    return u.held >= u.total * 0.9 ? warn('label space', `nearly full: ${detail}`, data) : ok('label space', detail, data);
+  } catch (e) {
+    return fail('label space', (e as Error).message);
   }
 }

@@ -1,6 +1,6 @@
 // Lays out the RPM's Source0 tree and fills in its spec; contrib/build-rpm.sh
 // calls it after bundling and tars the tree.
-//   node dist/src/tools/stage-rpm.js BUNDLE METAFILE STAGE_DIR SPEC_OUT
+//   node dist/tools/stage-rpm.js BUNDLE METAFILE STAGE_DIR SPEC_OUT
 // STAGE_DIR gets sandbox.mjs (the bundle, as a module: /usr/bin/sandbox runs
 // it with node), package.json, templates/, units/, the generated sandbox.8 and
 // completion, sandbox.conf, the policy module sandbox_units.cil, the Landlock
@@ -8,7 +8,7 @@
 // modules) and the filled-in sandbox.spec (so `rpmbuild -tb` works on the tarball).
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT, projectFile } from '../install-paths.js';
+import { PROJECT_ROOT, projectFile } from '../src/install-paths.js';
 import { bundledModules, bundledProvides, copyLicenses } from './bundled.js';
 import { cliModel, isMain } from './cli-model.js';
 import { renderCompletion } from './gen-completion.js';

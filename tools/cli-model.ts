@@ -1,3 +1,4 @@
+// tools/: build-time tools, not the product: man page, bash completion, RPM staging.
 // The CLI as data, for the generated man page and bash completion: each command
 // module's builder is run against a recorder (so every option, positional and
 // example comes from the same definitions yargs uses), and what only the
@@ -8,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule, Options } from 'yargs';
-import { commands } from '../commands/index.js';
+import { commands } from '../src/commands/index.js';
 
 export interface OptionSpec {
   name: string;
@@ -57,8 +58,8 @@ export interface CliModel {
 }
 
 const PROGRAM = 'sandbox';
-// Compiled to dist/src/tools/: the CLI entry point is dist/src/cli.js.
-const CLI_JS = fileURLToPath(new URL('../cli.js', import.meta.url));
+// Compiled to dist/tools/: the CLI entry point is dist/src/cli.js.
+const CLI_JS = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 
 function optionSpec(name: string, o: Options): OptionSpec {
   const aliases = o.alias === undefined ? [] : Array.isArray(o.alias) ? [...o.alias] : [o.alias as string];

@@ -3,9 +3,11 @@
 import type { Paths } from '../paths.js';
 import type { ToolConfig } from '../config/tool-config.js';
 import { shown, UnavailableError, UsageError } from '../errors.js';
-import { containerContexts, typeOf, withLevel, type ContainerContexts } from '../selinux/contexts.js';
+import { typeOf, withLevel, type ContainerContexts } from '../selinux/contexts.js';
 import { contextValid } from '../selinux/policy.js';
+import { missingRoles, selinuxReadiness, type Readiness } from '../selinux/readiness.js';
 import { openLabelStore } from '../labels/store.js';
+import { NO_LABEL_OPS, type LabelOps } from '../labels/ops.js';
 import type { CreateRequest } from './request.js';
 import type { PlannedLabel } from './plan.js';
 
@@ -13,8 +15,8 @@ export interface LabelChoice {
   planned: PlannedLabel;
   /** Shown after the level in --dry-run. */
   note: string;
-  commit: () => Promise<void>;
-  release: () => Promise<void>;
+  /** The store's operations; a dry run's do nothing. */
+  labels: LabelOps;
 }
 
 export async function openLabels(paths: Paths, config?: ToolConfig) {
@@ -26,17 +28,16 @@ export async function openLabels(paths: Paths, config?: ToolConfig) {
  * policy: checked before a label is reserved or a file written, since
  * labelling the tree or starting the unit would fail halfway otherwise.
  */
-async function assertContextsInPolicy(paths: Paths, contexts: ContainerContexts, req: CreateRequest): Promise<void> {
+async function assertContextsInPolicy(paths: Paths, se: Readiness, req: CreateRequest): Promise<void> {
+  const contexts = se.contexts;
   // A static label is a whole context, or a level for the policy's process type.
   const staticContext =
     req.security.kind !== 'static' ? undefined : req.security.label.split(':').length >= 4 ? req.security.label : withLevel(contexts.process, req.security.label);
   if (staticContext && (await contextValid(paths, staticContext)) === false) {
     throw new UsageError(`label ${staticContext} is not valid in the loaded SELinux policy (its user, role, type or level is unknown to it)`);
   }
-  for (const [what, context] of [['process', contexts.process], ['file', contexts.file]] as const) {
-    if ((await contextValid(paths, withLevel(context, 's0'))) === false) {
-      throw new UnavailableError(`the loaded SELinux policy has no ${typeOf(context)}, the sandbox ${what} type named by ${contexts.source}: run 'sandbox doctor' for the fix`);
-    }
+  for (const what of missingRoles(se, ['process', 'file'])) {
+    throw new UnavailableError(`the loaded SELinux policy has no ${typeOf(contexts[what])}, the sandbox ${what} type named by ${contexts.source}: run 'sandbox doctor' for the fix`);
   }
 }
 
@@ -56,11 +57,11 @@ export function checkStaticType(label: string, contexts: ContainerContexts): voi
 
 /** Reserve the sandbox's label (dynamic or static); a dry run reserves nothing. */
 export async function labelFor(paths: Paths, config: ToolConfig, req: CreateRequest, opts: { dryRun: boolean }): Promise<LabelChoice> {
-  const contexts = await containerContexts(paths);
+  const se = await selinuxReadiness(paths);
+  const contexts = se.contexts;
   if (req.security.kind === 'static') checkStaticType(req.security.label, contexts);
-  await assertContextsInPolicy(paths, contexts, req);
+  await assertContextsInPolicy(paths, se, req);
   const store = await openLabels(paths, config);
-  const nothing = async () => {};
   let level: string;
   let processContext: string;
   let note = '';
@@ -81,7 +82,6 @@ export async function labelFor(paths: Paths, config: ToolConfig, req: CreateRequ
   return {
     planned: { level, processContext, fileContext: withLevel(contexts.file, level) },
     note,
-    commit: opts.dryRun ? nothing : () => store.commit(req.name),
-    release: opts.dryRun ? nothing : () => store.release(req.name),
+    labels: opts.dryRun ? NO_LABEL_OPS : store,
   };
 }
