@@ -111,6 +111,19 @@ data labels.exit $?
 check serves.web1 test "$(nsenter -t "$(mainpid apache2@web1.service)" -n curl -sS --max-time 10 http://127.0.0.1/)" = one
 check serves.web2 test "$(nsenter -t "$(mainpid apache2@web2.service)" -n curl -sS --max-time 10 http://127.0.0.1/)" = two
 for n in demo1 demo2 demo3; do check "demo-state.$n" grep -q '^started' "/var/lib/sandbox/$n/var/lib/sbxdemo/state"; done
+
+# sandbox exec enters the sandbox in its own context (nsenter --follow-context):
+# the command's context is the sandbox's, its files are the tree's.
+data exec.context "$(sandbox exec web1 -- cat /proc/self/attr/current | tr -d '\0')"
+check exec.context test "$(sandbox exec web1 -- cat /proc/self/attr/current | tr -d '\0')" = "$(field web1 processContext)"
+check exec.tree test "$(sandbox exec web1 -- cat /var/www/html/index.html)" = one
+# The Landlock helper runs every command; this kernel's answer is in the journal.
+data landlock.web1 "$(journalctl -u apache2@web1.service -o cat --no-pager | grep -m1 sandbox-landlock)"
+# A published port: systemd's socket on the host, systemd-socket-proxyd in web1's network namespace.
+check publish sandbox publish web1 8081:80
+data publish.proxy-context "$(curl -sS --max-time 10 -o /dev/null http://127.0.0.1:8081/; ps -o label= -p "$(mainpid sandbox-publish@web1:8081.service)")"
+check publish.serves test "$(curl -sS --max-time 10 http://127.0.0.1:8081/)" = one
+check unpublish sandbox unpublish web1 8081:80
 check static-level test "$(field demo3 label)" = s0:c700,c701
 
 # MCS: A's context against B's tree is denied; against its own tree, /usr and /etc it is not.
