@@ -136,6 +136,8 @@ export function runtimeDir(paths: Paths, name: string): string {
 export const SANDBOX_DROPIN = '50-sandbox.conf';
 /** The link to the hardening profile: before 50-sandbox.conf, so the sandbox's own drop-in comes last. */
 export const PROFILE_DROPIN = '40-profile.conf';
+/** Its resource limits (create --memory …, sandbox set): only when it has some. */
+export const LIMITS_DROPIN = '45-limits.conf';
 
 /** 'link': a shipped template linked into the unit directory (the published ports' units). */
 export type UnitRole = 'service' | 'dropin' | 'target' | 'profile' | 'link';
@@ -167,6 +169,10 @@ export function sandboxDropInPath(unitDir: string, unit: string, name: string): 
 
 export function profileLinkPath(unitDir: string, unit: string, name: string): string {
   return path.join(dropInDir(unitDir, unit, name), PROFILE_DROPIN);
+}
+
+export function limitsDropInPath(unitDir: string, unit: string, name: string): string {
+  return path.join(dropInDir(unitDir, unit, name), LIMITS_DROPIN);
 }
 
 /** The .wants directory that enable fills with a target's instances. */
@@ -227,7 +233,7 @@ export function isOurUnitName(entry: string): boolean {
 
 /** The drop-in directory's names the tool writes. */
 export function isOurDropInName(entry: string): boolean {
-  return entry === SANDBOX_DROPIN || entry === PROFILE_DROPIN;
+  return entry === SANDBOX_DROPIN || entry === PROFILE_DROPIN || entry === LIMITS_DROPIN || entry === PUBLISH_DROPIN;
 }
 
 // ---- the ownership mark and "is this file ours?"

@@ -22,6 +22,8 @@ import { createNotes } from '../create/policy-warning.js';
 import { DEFAULT_PROFILE, PROFILES, parseProfile } from '../generate/profiles.js';
 import { installedHelper } from '../landlock/helper.js';
 import { parsePublishList } from '../publish/spec.js';
+import { parseCpu, parseIoWeight, parseMemory, parseTasks, type Limits } from '../limits/spec.js';
+import { hostSize } from '../limits/host.js';
 import { assertPortsFree } from '../publish/ports.js';
 
 export interface CreateArgs extends GlobalArgs {
@@ -35,8 +37,23 @@ export interface CreateArgs extends GlobalArgs {
   profile?: string;
   allowDbus?: boolean;
   publish?: string | string[];
+  memory?: string;
+  cpu?: string;
+  tasks?: string;
+  ioWeight?: string;
   dryRun?: boolean;
   now?: boolean;
+}
+
+/** --memory, --cpu, --tasks, --io-weight, each checked against the host. */
+function createLimits(argv: CreateArgs): Limits {
+  const host = hostSize();
+  return {
+    ...(argv.memory !== undefined ? { memory: parseMemory(argv.memory, host) } : {}),
+    ...(argv.cpu !== undefined ? { cpu: parseCpu(argv.cpu, host) } : {}),
+    ...(argv.tasks !== undefined ? { tasks: parseTasks(argv.tasks) } : {}),
+    ...(argv.ioWeight !== undefined ? { ioWeight: parseIoWeight(argv.ioWeight) } : {}),
+  };
 }
 
 /** The requests the command line asks for; every usage error is thrown here, before anything is read. */
@@ -56,6 +73,7 @@ export function createRequests(argv: CreateArgs): CreateRequest[] {
     profile,
     allowDbus: argv.allowDbus === true,
     publish: parsePublishList(toList(argv.publish)),
+    limits: createLimits(argv),
   };
   if (base.publish.length && names.length > 1) throw new UsageError('--publish names host ports: give it to one sandbox at a time');
   if (base.publish.length && base.network === 'host') throw new UsageError("--publish needs the private network: a sandbox with --network host is reached on the host's own ports");
@@ -103,6 +121,10 @@ export const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
         requiresArg: true,
         describe: "publish a TCP port of the sandbox's private network on the host: [ADDRESS:]HOSTPORT:PORT (repeatable; one sandbox only)",
       })
+      .option('memory', { type: 'string', requiresArg: true, describe: "memory limit (systemd's MemoryMax=): SIZE like 512M or 2G" })
+      .option('cpu', { type: 'string', requiresArg: true, describe: "CPU limit (CPUQuota=): percent of one CPU, 200 for two" })
+      .option('tasks', { type: 'string', requiresArg: true, describe: 'most processes and threads at once (TasksMax=)' })
+      .option('io-weight', { type: 'string', requiresArg: true, describe: 'share of block I/O (IOWeight=): 1 to 10000, 100 by default' })
       .option('dry-run', { type: 'boolean', describe: 'print the plan and write nothing' })
       .option('now', { type: 'boolean', describe: 'start the sandboxes once created (like sandbox start)' })
       .example('$0 create -u apache2.service apache1', 'sandbox apache2 (Fedora: -u httpd.service)')

@@ -9,6 +9,7 @@ import { doctorCommand } from './doctor.js';
 import { disableCommand, enableCommand } from './enable.js';
 import { checkExecArgs, execCommand, shellCommand } from './exec.js';
 import { publishCommand, unpublishCommand } from './publish.js';
+import { checkSetArgs, setCommand } from './set.js';
 import { checkJobArgs, reloadCommand, restartCommand, startCommand, stopCommand } from './jobs.js';
 import { labelsCommand } from './labels.js';
 import { listCommand } from './list.js';
@@ -42,6 +43,7 @@ export const commands: Command[] = [
   // offline they change the files only; live they also reload systemd and start or stop the sockets
   row(publishCommand, { root: true, live: false, recover: true }),
   row(unpublishCommand, { root: true, live: false, recover: true }),
+  row(setCommand, { root: true, live: false, recover: true, validate: checkSetArgs }),
   row(deleteCommand, { root: true, live: false, recover: true }),
   row(labelsCommand, { root: false, live: false, recover: true }),
   // doctor only looks; --repair and --recover run recovery themselves.

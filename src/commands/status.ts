@@ -5,6 +5,7 @@ import { printJson } from '../output/json.js';
 import { formatBytes } from '../output/table.js';
 import { withSystemd } from '../systemd/client.js';
 import { unitExposure } from '../systemd/exposure.js';
+import { formatLimits } from '../limits/spec.js';
 import { pathsOf, withJson, type GlobalArgs, type JsonArgs } from './common.js';
 
 interface Args extends GlobalArgs, JsonArgs {
@@ -25,7 +26,8 @@ export const statusCommand: CommandModule<GlobalArgs, Args> = {
         const svc = await c.serviceProperties(u.unit);
         // null when systemd-analyze gives no figure: the output still says so, rather than dropping the field
         const exposure = (await unitExposure(u.unit)) ?? null;
-        units.push({ ...u, mainPid: svc.mainPid, memory: svc.memoryCurrent, selinuxContext: svc.selinuxContext, exposure });
+        // current use from systemd's accounting: null where it keeps none
+        units.push({ ...u, mainPid: svc.mainPid, memory: svc.memoryCurrent, tasks: svc.tasksCurrent ?? null, cpuNSec: svc.cpuUsageNSec ?? null, selinuxContext: svc.selinuxContext, exposure });
       }
       return {
         name: r.name,
@@ -39,6 +41,7 @@ export const statusCommand: CommandModule<GlobalArgs, Args> = {
         profile: r.profile || null,
         dbus: r.dbus ?? 'none',
         published: r.publish ?? [],
+        limits: formatLimits(r.limits ?? {}),
         packages: r.packages,
         created: r.created,
         units,
@@ -52,6 +55,7 @@ export const statusCommand: CommandModule<GlobalArgs, Args> = {
       `      Tree: ${status.tree}`,
       `   Network: ${status.network === 'none' ? 'private (lo only)' : 'host'}${status.published.length ? `, published ${status.published.join(' ')} (HOSTPORT:PORT)` : ''}`,
       `   Profile: ${status.profile ?? '- (made before profiles)'}${status.dbus === 'host' ? ", with the host's D-Bus (--allow-dbus)" : ''}`,
+      `    Limits: ${status.limits.join(' ') || 'none'}`,
       `  Packages: ${status.packages.join(' ') || '-'}`,
       `   Created: ${status.created}`,
       ...status.units.map(

@@ -9,6 +9,7 @@ import { deletingMarker, deletingNameOf, recordFileName, recordNameOf, recordPat
 import { isValidInstanceName } from '../unitfile/index.js';
 import { readIfExistsSync } from '../read-if-exists.js';
 import { parsePublish } from '../publish/spec.js';
+import { formatLimits, hasLimits, parseRecordedLimits, type Limits } from '../limits/spec.js';
 
 export type NetworkMode = 'none' | 'host';
 
@@ -29,6 +30,8 @@ export interface SandboxRecord {
   dbus?: 'none' | 'host';
   /** Published ports, [ADDR:]HOSTPORT:PORT (src/publish/spec.ts); absent or empty: none. */
   publish?: string[];
+  /** Resource limits (src/limits/spec.ts); absent: none. */
+  limits?: Limits;
   security: 'dynamic' | 'static';
   created: string;
   version: string;
@@ -63,6 +66,7 @@ export function serializeRecord(r: SandboxRecord): string {
         dbus: r.dbus ?? 'none',
         // only when there is one: records without published ports read as before
         ...(r.publish?.length ? { publish: r.publish.join(' ') } : {}),
+        ...(r.limits && hasLimits(r.limits) ? { limits: formatLimits(r.limits).join(' ') } : {}),
         security: r.security,
         created: r.created,
         version: r.version,
@@ -130,6 +134,12 @@ export function parseRecord(file: string, text: string): SandboxRecord {
       throw new RecordError(file, lineOf('publish'), `publish= names '${p}', which is not [ADDRESS:]HOSTPORT:PORT`, fix);
     }
   }
+  let limits: Limits;
+  try {
+    limits = parseRecordedLimits(list(s.limits));
+  } catch {
+    throw new RecordError(file, lineOf('limits'), `limits=${String(s.limits)} is not a list like memory=536870912 cpu=50 tasks=64 io-weight=100`, fix);
+  }
   const security = String(s.security ?? 'dynamic');
   return {
     name,
@@ -143,6 +153,7 @@ export function parseRecord(file: string, text: string): SandboxRecord {
     profile,
     dbus,
     publish,
+    limits,
     security: security === 'static' ? 'static' : 'dynamic',
     created: String(s.created ?? ''),
     version: String(s.version ?? ''),

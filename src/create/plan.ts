@@ -10,6 +10,7 @@ import type { CreateFacts } from './gather.js';
 import type { CreateRequest } from './request.js';
 import { publishFiles, templateLinks } from '../publish/units.js';
 import { formatPublish } from '../publish/spec.js';
+import { limitsFiles } from '../limits/units.js';
 
 export interface PlannedLabel {
   /** MCS level, e.g. s0:c12,c345 */
@@ -79,6 +80,7 @@ export function planCreate(req: CreateRequest, facts: CreateFacts, label: Planne
     );
     for (const f of generated) if (!files.some((x) => x.path === f.path)) files.push(f);
   }
+  for (const f of limitsFiles(DEFAULT_UNIT_DIR, ctx.version, req.name, facts.units.map((u) => u.name), req.limits)) files.push({ path: f.path, content: f.content, role: 'dropin' });
   // Published ports: the proxies join the network namespace of the sandbox's first unit.
   if (req.publish.length) {
     for (const l of templateLinks(DEFAULT_UNIT_DIR)) files.push({ path: l.path, content: '', role: 'link', linkTo: l.linkTo });
@@ -97,6 +99,7 @@ export function planCreate(req: CreateRequest, facts: CreateFacts, label: Planne
     profile: req.profile,
     dbus: req.allowDbus ? 'host' : 'none',
     publish: req.publish.map(formatPublish),
+    limits: req.limits,
     security: req.security.kind,
     created: ctx.now.toISOString(),
     version: ctx.version,

@@ -4,6 +4,7 @@ import type { NetworkMode } from '../config/record.js';
 import { checkUnitValue } from '../generate/unit-values.js';
 import type { ProfileName } from '../generate/profiles.js';
 import type { Published } from '../publish/spec.js';
+import type { Limits } from '../limits/spec.js';
 
 export type Security = { kind: 'dynamic' } | { kind: 'static'; label: string };
 
@@ -21,6 +22,8 @@ export interface CreateRequest {
   allowDbus: boolean;
   /** Ports published from its private network (--publish). */
   publish: Published[];
+  /** --memory, --cpu, --tasks, --io-weight. */
+  limits: Limits;
 }
 
 /** --network none | host */

@@ -19,6 +19,10 @@ export interface ServiceProperties {
   mainPid: number;
   /** bytes, undefined when memory accounting is off */
   memoryCurrent: number | undefined;
+  /** undefined when tasks accounting is off */
+  tasksCurrent: number | undefined;
+  /** nanoseconds of CPU time, undefined when CPU accounting is off */
+  cpuUsageNSec: number | undefined;
   execMainStatus: number;
   result: string;
   selinuxContext: string;
@@ -70,6 +74,8 @@ export function toServiceProperties(p: VariantMap): ServiceProperties {
   return {
     mainPid: num(p, 'MainPID') ?? 0,
     memoryCurrent: num(p, 'MemoryCurrent'),
+    tasksCurrent: num(p, 'TasksCurrent'),
+    cpuUsageNSec: num(p, 'CPUUsageNSec'),
     execMainStatus: num(p, 'ExecMainStatus') ?? 0,
     result: str(p, 'Result'),
     selinuxContext: Array.isArray(ctx) ? String(ctx[1] ?? '') : '',

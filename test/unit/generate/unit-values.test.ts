@@ -67,7 +67,7 @@ test('the drop-in binds an odd path as one item; a newline in a package path sto
     runtimeDirs: [],
     vendorNotes: [],
   };
-  const req = { name: 'n', units: ['x.service'], packages: [], copy: [], exclude: [], network: 'none' as const, security: { kind: 'dynamic' as const }, profile: 'default' as const, allowDbus: false, publish: [] };
+  const req = { name: 'n', units: ['x.service'], packages: [], copy: [], exclude: [], network: 'none' as const, security: { kind: 'dynamic' as const }, profile: 'default' as const, allowDbus: false, publish: [], limits: {} };
   const ctx = { version: 't', now: new Date(0), extraSharedDirs: [] };
   usage(() => planCreate(req, facts, PROBE_LABEL, ctx), /^path "\/etc\/x-evil\\nExecStartPre=\+\/usr\/bin\/touch \/root\/pwned": has a control character/);
   usage(() => planCreate(req, { ...facts, packageFiles: facts.packageFiles.slice(0, 1), runtimeDirs: [{ path: '/run/x\ny', mode: 0o755, uid: 0, gid: 0 }] }, PROBE_LABEL, ctx), /^runtime directory/);

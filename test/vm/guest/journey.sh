@@ -124,6 +124,19 @@ check publish sandbox publish web1 8081:80
 data publish.proxy-context "$(curl -sS --max-time 10 -o /dev/null http://127.0.0.1:8081/; ps -o label= -p "$(mainpid sandbox-publish@web1:8081.service)")"
 check publish.serves test "$(curl -sS --max-time 10 http://127.0.0.1:8081/)" = one
 check unpublish sandbox unpublish web1 8081:80
+# Limits under a real PID 1 (the throwaway host has no controllers to enforce
+# them): set applies them to the running unit's cgroup at once, and with
+# tasks=5 a command entered into the sandbox cannot fork a sixth task.
+check set.limits sandbox set demo2 memory=64M tasks=5
+cg=/sys/fs/cgroup$(systemctl show -p ControlGroup --value sbxdemo@demo2.service)
+data limits.memory.max "$(cat "$cg/memory.max")"
+check limits.memory-max test "$(cat "$cg/memory.max")" = 67108864
+check limits.pids-max test "$(cat "$cg/pids.max")" = 5
+forks=$(sandbox exec demo2 -- sh -c 'for i in 1 2 3 4 5 6; do sleep 30 & done' 2>&1)
+data limits.forks "$(printf '%s' "$forks" | tr '\n' ' ')"
+data limits.pids.current "$(cat "$cg/pids.current")"
+check limits.sixth-task-refused sh -c 'printf "%s" "$1" | grep -qi "fork\|resource temporarily unavailable"' sh "$forks"
+check set.lift sandbox set demo2 memory=none tasks=none
 check static-level test "$(field demo3 label)" = s0:c700,c701
 
 # MCS: A's context against B's tree is denied; against its own tree, /usr and /etc it is not.
