@@ -79,7 +79,8 @@ test('default profile: the settings of issue 13, capabilities as a ~ line, no ho
     PrivateIPC: 'yes', RestrictNamespaces: 'yes', RestrictSUIDSGID: 'yes', LockPersonality: 'yes', RestrictRealtime: 'yes', KillMode: 'control-group',
     PrivateTmp: 'yes', PrivateNetwork: 'yes', IPAddressDeny: 'any', IPAddressAllow: 'localhost',
   })) assert.is(u.get('Service', k), v, k);
-  assert.equal(u.getAll('Service', 'SystemCallFilter'), ['@system-service', '~@resources']);
+  // chroot(2) is in @privileged: sshd, vsftpd, postfix and haproxy need it per connection (issue 18)
+  assert.equal(u.getAll('Service', 'SystemCallFilter'), ['@system-service', 'chroot', '~@resources']);
   assert.is(u.get('Service', 'MemoryDenyWriteExecute'), undefined);
   const binds = u.getAll('Service', 'BindPaths').join(' ');
   assert.not.match(binds, /\/run\/dbus/);
