@@ -55,12 +55,12 @@ async function umbrellaWorkers(paths: Paths, name: string, client?: SystemdClien
   return workerServices(found, name);
 }
 
-/** The first unit file of that name in the search path (as systemd would pick it), skipping ours. */
-async function findOffline(paths: Paths, name: string): Promise<string | undefined> {
+/** The first unit file of that name in the search path (as systemd would pick it), skipping ours unless asked. */
+async function findOffline(paths: Paths, name: string, ours = false): Promise<string | undefined> {
   for (const dir of UNIT_SEARCH_PATH) {
     const host = path.join(dir, name);
     const text = await readIfExists(paths.host(host));
-    if (text !== undefined && !isGenerated(text)) return host;
+    if (text !== undefined && (ours || !isGenerated(text))) return host;
   }
   return undefined;
 }
@@ -73,7 +73,8 @@ export async function resolveUnit(paths: Paths, arg: string, client?: SystemdCli
     if (props.loadState === 'loaded' && props.fragmentPath) source = props.fragmentPath;
   } else {
     const { prefix, instance } = unitNameParts(name);
-    source = (await findOffline(paths, name)) ?? (instance ? await findOffline(paths, `${prefix}@.service`) : undefined);
+    // an instance file or template of ours is a sandbox's unit: found, then refused below
+    source = instance ? ((await findOffline(paths, name, true)) ?? (await findOffline(paths, `${prefix}@.service`, true))) : await findOffline(paths, name);
   }
   if (!source) throw new NotFoundError(`unit ${name} not found${paths.offline ? ` under ${paths.root}` : ''}`);
   const text = await fs.readFile(paths.host(source), 'utf8');

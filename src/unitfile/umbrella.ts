@@ -1,16 +1,15 @@
 // An umbrella unit runs nothing itself (Debian's postgresql.service and
-// postfix.service: ExecStart=/bin/true) and only groups the units that do the
+// postfix.service: Type=oneshot, ExecStart=/bin/true) and only groups the units that do the
 // work (postgresql@15-main.service, PartOf=postgresql.service). A sandbox of it
 // would run nothing, so create refuses it and names those units. Pure.
 import type { UnitFile } from './unit-file.js';
 
 const NO_OP = /^[-@:+!]*(\/usr)?\/bin\/true(\s|$)/;
 
-/** True when every command of the unit is /bin/true (or it has none and is a oneshot). */
+/** A oneshot whose every ExecStart= is /bin/true (or that has none). */
 export function isUmbrella(u: UnitFile): boolean {
-  const starts = u.getAll('Service', 'ExecStart').filter((v) => v !== '');
-  if (starts.length === 0) return (u.get('Service', 'Type') ?? '') === 'oneshot';
-  return starts.every((v) => NO_OP.test(v.trim()));
+  if ((u.get('Service', 'Type') ?? '') !== 'oneshot') return false;
+  return u.getAll('Service', 'ExecStart').filter((v) => v !== '').every((v) => NO_OP.test(v.trim()));
 }
 
 /** The services among an umbrella's related units, sorted and without duplicates. */

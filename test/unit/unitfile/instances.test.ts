@@ -37,13 +37,14 @@ test('create -u takes a plain service or an instance, never a template', () => {
   }
 });
 
-test('an umbrella runs only /bin/true (or is a oneshot with no command); a real service is not one', () => {
+test('an umbrella is a oneshot that runs only /bin/true (or nothing); a real service, or a simple one running /bin/true, is not one', () => {
+  assert.not.ok(isUmbrella(parseUnitFile('[Service]\nExecStart=/usr/bin/true\n')));
   assert.ok(isUmbrella(parseUnitFile('[Service]\nType=oneshot\nExecStart=/bin/true\nExecReload=/bin/true\nRemainAfterExit=on\n')));
   assert.ok(isUmbrella(parseUnitFile('[Service]\nType=oneshot\nExecStart=-/usr/bin/true\n')));
   assert.ok(isUmbrella(parseUnitFile('[Service]\nType=oneshot\nRemainAfterExit=yes\n')));
-  assert.not.ok(isUmbrella(parseUnitFile('[Service]\nExecStart=/usr/sbin/apachectl start\n')));
-  assert.not.ok(isUmbrella(parseUnitFile('[Service]\nExecStartPre=/bin/true\nExecStart=/usr/bin/truecrypt\n')));
-  assert.not.ok(isUmbrella(parseUnitFile('[Service]\nExecStart=/bin/true\nExecStart=/usr/sbin/daemon\n')));
+  assert.not.ok(isUmbrella(parseUnitFile('[Service]\nType=oneshot\nExecStart=/usr/sbin/apachectl start\n')));
+  assert.not.ok(isUmbrella(parseUnitFile('[Service]\nType=oneshot\nExecStartPre=/bin/true\nExecStart=/usr/bin/truecrypt\n')));
+  assert.not.ok(isUmbrella(parseUnitFile('[Service]\nType=oneshot\nExecStart=/bin/true\nExecStart=/usr/sbin/daemon\n')));
 });
 
 test("an umbrella's workers: services only, itself and templates left out; the message names them", () => {
