@@ -12,6 +12,8 @@ export interface DirOwner {
   uid: number;
   gid: number;
   mode: number;
+  /** The last component is an empty regular file (a log file the service opens), not a directory. */
+  file?: boolean;
 }
 
 /** Create top/rel (rel is a host-view path like /var/lib/foo); the last component gets owner and mode. */
@@ -28,6 +30,13 @@ export async function mkdirInside(top: string, rel: string, owner: DirOwner): Pr
     });
     const shown = '/' + parts.slice(0, i + 1).join('/');
     if (st?.isSymbolicLink()) throw new SandboxError(`cannot create ${rel} in the sandbox: ${shown} is a symbolic link there (to ${await fs.readlink(dir)}); a directory is never made through a link`);
+    if (last && owner.file) {
+      if (st && !st.isFile()) throw new SandboxError(`cannot create ${rel} in the sandbox: ${shown} is not a regular file`);
+      if (!st) await fs.writeFile(dir, '', { flag: 'wx', mode: owner.mode });
+      await fs.lchown(dir, owner.uid, owner.gid);
+      await fs.chmod(dir, owner.mode);
+      return;
+    }
     if (st && !st.isDirectory()) throw new SandboxError(`cannot create ${rel} in the sandbox: ${shown} is not a directory`);
     if (st && !last) continue;
     if (!st) await fs.mkdir(dir, { mode: last ? owner.mode : 0o755 });

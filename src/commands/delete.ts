@@ -11,6 +11,7 @@ import { changedPaths } from '../output/changes.js';
 import { withHostErrors } from '../apply/host-error.js';
 import { crashPoint } from '../apply/crash-point.js';
 import { endUnitProcesses } from '../delete/processes.js';
+import { stopNote } from '../delete/stop-note.js';
 
 interface Args extends GlobalArgs {
   names: string[];
@@ -45,7 +46,7 @@ export const deleteCommand: CommandModule<GlobalArgs, Args> = {
         }
         for (const r of records) {
           for (const u of unitsOf(r)) {
-            note(`Stopping ${u} and killing what is left of it`);
+            note(stopNote(u, (await client.unitProperties(u)).activeState, await client.stopTimeoutSec(u)));
             await endUnitProcesses(client, r.name, u);
           }
           const enabled = await client.listUnitFilesByPatterns(unitsOf(r));

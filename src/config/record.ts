@@ -120,7 +120,7 @@ export function parseRecord(file: string, text: string): SandboxRecord {
     throw new RecordError(file, lineOf('tree'), `tree=${tree} is not ${treeOf(name)}`, fix);
   }
   for (const u of list(s.units)) {
-    if (!/^[A-Za-z0-9:_\\-][A-Za-z0-9:_.\\-]*\.service$/.test(u)) throw new RecordError(file, lineOf('units'), `units= names '${u}', which is not a service`, fix);
+    if (!/^[A-Za-z0-9:_\\-][A-Za-z0-9:_.\\-]*(@[A-Za-z0-9:_.\\-]+)?\.service$/.test(u)) throw new RecordError(file, lineOf('units'), `units= names '${u}', which is not a service`, fix);
   }
   const profile = String(s.profile ?? '');
   if (profile !== '' && !/^[a-z][a-z0-9-]*$/.test(profile)) throw new RecordError(file, lineOf('profile'), `profile=${profile} is not a profile name`, fix);

@@ -16,6 +16,8 @@ import { promises as fs } from 'node:fs';
 import { resolveUnit, type ResolvedUnit } from './resolve-unit.js';
 import type { CreateRequest } from './request.js';
 import { resolveOwner } from './users.js';
+import { gatherNeeds } from '../needs/gather-needs.js';
+import { ownersOfUnit } from '../needs/unit-package.js';
 
 export interface PackageFacts {
   manager: string;
@@ -65,6 +67,13 @@ async function hostRuntimeDirs(paths: Paths, dirs: string[]): Promise<RuntimeDir
   return out;
 }
 
+/** One line per /run directory: what is on the host first, then what the tmpfiles.d lines say. */
+function mergeRuntimeDirs(host: RuntimeDir[], tmpfiles: RuntimeDir[]): RuntimeDir[] {
+  const out = [...host];
+  for (const d of tmpfiles) if (!out.some((x) => x.path === d.path)) out.push(d);
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 export async function gatherFacts(paths: Paths, req: CreateRequest, client?: SystemdClient): Promise<CreateFacts> {
   const managers = await detectManagers(paths);
   if (managers.length === 0) {
@@ -80,7 +89,7 @@ export async function gatherFacts(paths: Paths, req: CreateRequest, client?: Sys
     if (!packages.some((p) => p.manager === manager && p.name === name)) packages.push({ manager, name });
   };
   for (const u of units) {
-    const owners = await findOwners(paths, u.source, managers);
+    const owners = await ownersOfUnit(paths, u, managers);
     if (owners.length === 0 && req.packages.length === 0) {
       throw new NotFoundError(`no package owns ${u.source} (the unit file of ${u.name}); name its package with -P PACKAGE`);
     }
@@ -90,20 +99,23 @@ export async function gatherFacts(paths: Paths, req: CreateRequest, client?: Sys
 
   const listed = new Set<string>();
   const runtime = new Set<string>();
+  const all: string[] = [];
   for (const p of packages) {
     const m = managers.find((x) => x.name === p.manager)!;
     for (const f of await m.files(p.name)) {
+      all.push(f.path);
       if (underPayload(f.path)) listed.add(f.path);
       const run = canonicalRunPath(f.path);
       if (run.startsWith('/run/')) runtime.add(run);
     }
   }
-  const runtimeDirs = await hostRuntimeDirs(paths, [...runtime].sort());
-  const packageFiles = await describeHostPaths(paths, [...listed].sort());
-  const named = units.flatMap(unitDirectories);
-  const unitDirs: UnitDir[] = (await describeHostPaths(paths, named.map((d) => d.path))).map((h, i) => ({ ...h, directive: named[i]!.directive }));
   const first = units[0]!.unit;
   const unitOwner = await resolveOwner(paths, first.get('Service', 'User'), first.get('Service', 'Group'));
+  const needs = await gatherNeeds(paths, { managers, packages, listed: all, unitUser: { ...unitOwner, name: first.get('Service', 'User') ?? 'root', unit: units[0]!.name } });
+  const runtimeDirs = mergeRuntimeDirs(await hostRuntimeDirs(paths, [...runtime].sort()), needs.runtimeDirs);
+  const packageFiles = [...(await describeHostPaths(paths, [...listed].sort())), ...needs.siblingFiles];
+  const named = units.flatMap(unitDirectories);
+  const unitDirs: UnitDir[] = [...(await describeHostPaths(paths, named.map((d) => d.path))).map((h, i) => ({ ...h, directive: named[i]!.directive })), ...needs.found];
   const copy = await describeHostPaths(paths, req.copy);
   return { units, packages, packageFiles, unitDirs, unitOwner, copy, runtimeDirs, vendorNotes };
 }

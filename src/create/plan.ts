@@ -25,6 +25,8 @@ export interface DirToCreate {
   gid: number;
   mode: number;
   reason: string;
+  /** An empty file rather than a directory. */
+  file?: boolean;
 }
 
 export interface CreatePlan {
@@ -68,7 +70,7 @@ export function planCreate(req: CreateRequest, facts: CreateFacts, label: Planne
     exclude: req.exclude,
     extraSharedDirs: ctx.extraSharedDirs,
   });
-  const create = payload.toCreate.map((t) => ({ path: t.path, ...facts.unitOwner, mode: 0o755, reason: t.reason }));
+  const create = payload.toCreate.map((t) => ({ path: t.path, ...(t.owner ?? { ...facts.unitOwner, mode: 0o755 }), reason: t.reason, ...(t.file ? { file: true } : {}) }));
   // A link is not bound: systemd would bind what it points at; the sandbox sees the host's own link, which points at the same.
   const boundPaths = [...payload.entries.filter((e) => !e.link).map((e) => e.path), ...create.map((c) => c.path)];
   const files: GeneratedFile[] = [];

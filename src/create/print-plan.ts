@@ -27,7 +27,7 @@ export function formatPlan(plan: CreatePlan, size: PayloadSize | undefined, labe
   for (const x of plan.payload.excludes) out.push(`  skip   ${x}  # --exclude`);
   if (plan.create.length) {
     out.push('Create:');
-    for (const c of plan.create) out.push(`  dir    ${c.path}  # ${c.reason}, owner ${c.uid}:${c.gid}`);
+    for (const c of plan.create) out.push(`  ${c.file ? 'file' : 'dir '}   ${c.path}  # ${c.reason}, owner ${c.uid}:${c.gid}`);
   }
   out.push('');
   for (const f of plan.files) out.push(`---${f.path}---`, f.linkTo !== undefined ? `-> ${f.linkTo}` : f.content.trimEnd(), '');

@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import { NotFoundError } from '../errors.js';
 import type { Paths } from '../paths.js';
 
-async function table(paths: Paths, file: string): Promise<Map<string, { id: number; gid?: number }>> {
+export async function idTable(paths: Paths, file: string): Promise<Map<string, { id: number; gid?: number }>> {
   const out = new Map<string, { id: number; gid?: number }>();
   let text = '';
   try {
@@ -26,7 +26,7 @@ export async function resolveOwner(paths: Paths, user?: string, group?: string):
   if (user) {
     if (/^\d+$/.test(user)) uid = Number(user);
     else {
-      const u = (await table(paths, '/etc/passwd')).get(user);
+      const u = (await idTable(paths, '/etc/passwd')).get(user);
       if (!u) throw new NotFoundError(`user '${user}' (User= of the unit) does not exist`);
       uid = u.id;
       gid = u.gid ?? 0;
@@ -35,7 +35,7 @@ export async function resolveOwner(paths: Paths, user?: string, group?: string):
   if (group) {
     if (/^\d+$/.test(group)) gid = Number(group);
     else {
-      const g = (await table(paths, '/etc/group')).get(group);
+      const g = (await idTable(paths, '/etc/group')).get(group);
       if (!g) throw new NotFoundError(`group '${group}' (Group= of the unit) does not exist`);
       gid = g.id;
     }

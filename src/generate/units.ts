@@ -9,6 +9,7 @@ import { bindPathItem, checkContextValue, execArgument } from './unit-values.js'
 import { DEFAULT_PROFILE, profileFile, type ProfileName } from './profiles.js';
 import { sandboxableSettings } from './vendor-settings.js';
 import { wrapCommands } from './landlock.js';
+import { runtimeDirectoryEnvironment } from './runtime-env.js';
 
 export interface GeneratedFile {
   /** Host path, e.g. /etc/systemd/system/apache2@apache1.service */
@@ -98,6 +99,8 @@ export function renderService(original: UnitFile, s: ServiceFacts): string {
   u.unset('Service', 'ExecStartPre');
   for (const d of s.runtimeDirs ?? []) u.add('Service', 'ExecStartPre', runtimeDirCommand(d));
   for (const p of pre) u.add('Service', 'ExecStartPre', p);
+  const env = runtimeDirectoryEnvironment(original);
+  u.add('Service', env.key, env.value);
   if (s.landlockHelper) wrapCommands(u, s.landlockHelper);
   return generatedHeader(s.version, `from ${s.source} for the sandboxes of ${s.unit}`) + serializeUnitFile(u);
 }
@@ -111,7 +114,9 @@ export function renderService(original: UnitFile, s: ServiceFacts): string {
  * the sandbox could change itself.
  */
 export function runtimeDirCommand(d: RuntimeDir): string {
-  return `!/usr/bin/install -d -m ${(d.mode & 0o7777).toString(8).padStart(4, '0')} -o ${d.uid} -g ${d.gid} ${execArgument('runtime directory', d.path)}`;
+  // Without setuid/setgid bits (haproxy's and postgresql's 2775): the profiles' RestrictSUIDSGID= refuses
+  // them, and install fails. Files made there get the service's own group, as its user runs it.
+  return `!/usr/bin/install -d -m ${(d.mode & 0o1777).toString(8).padStart(4, '0')} -o ${d.uid} -g ${d.gid} ${execArgument('runtime directory', d.path)}`;
 }
 
 function bindLines(i: InstanceFacts): string {

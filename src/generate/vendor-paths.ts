@@ -31,6 +31,17 @@ export function splitOptional(value: string): OptionalPath {
 
 const under = (places: readonly string[], p: string) => places.some((d) => isInside(d, p));
 
+/**
+ * The journal's sockets: every sandbox has them already (the template binds
+ * /run/systemd/journal; /dev/log links there), so a vendor's read-only bind of
+ * one into a chroot (haproxy's /dev/log) gives the sandbox nothing new.
+ */
+const JOURNAL_SOCKETS = ['/dev/log', '/run/systemd/journal'];
+
+export function isJournalSocket(p: string): boolean {
+  return under(JOURNAL_SOCKETS, p);
+}
+
 /** Inside the sandbox this path is its own (private /run, /tmp): already writable there. */
 export function isPrivatePlace(p: string): boolean {
   return under(PRIVATE_PLACES, p);

@@ -3,7 +3,7 @@
 // act inside the sandbox (or refused when they cannot).
 import { isTrue, keep, none, dropped, refused, type Outcome, type UnitFacts } from './vendor-rules.js';
 import { directoryEnvironment, translateRuntimeDirectory } from './translate.js';
-import { isBoundOnItsOwn, isHiddenPlace, isMirrored, isPrivatePlace, splitOptional, treePath } from './vendor-paths.js';
+import { isBoundOnItsOwn, isHiddenPlace, isJournalSocket, isMirrored, isPrivatePlace, splitOptional, treePath } from './vendor-paths.js';
 
 /**
  * Exec*= command prefixes. '+' runs a command with full privileges: systemd 252
@@ -107,7 +107,7 @@ export function bindPaths(value: string, key: string): Outcome {
       continue;
     }
     const readOnly = key === 'BindReadOnlyPaths';
-    if (readOnly && !isMirrored(p) && !isHiddenPlace(p)) {
+    if (readOnly && ((!isMirrored(p) && !isHiddenPlace(p)) || isJournalSocket(p))) {
       out.push(item); // /usr, /opt …: a read-only view of what ProtectSystem=strict shows read-only anyway
       continue;
     }

@@ -10,6 +10,7 @@ import { renderEntry } from '../journal/read.js';
 import type { JobOutcome, JobVerb, SystemdClient } from '../systemd/client.js';
 import { unitsOf } from './sandboxes.js';
 import { SandboxError } from '../errors.js';
+import { diedAfterStart, settle } from './settle.js';
 
 export type Verb = 'start' | 'stop' | 'restart' | 'reload';
 
@@ -78,15 +79,22 @@ export async function runSandboxJobs(
   // Every sandbox is checked before any job is queued: a broken one stops the call before anything changes.
   throwFirstRejection(await Promise.allSettled(records.map((r) => requireLoadable(client, r))));
   const jobs = records.flatMap((r) => unitsOf(r).map((unit) => ({ r, unit })));
-  const settled = await Promise.allSettled(jobs.map((j) => client.runJob(DBUS_VERB[verb], j.unit)));
+  const watch = verb === 'start' || verb === 'restart';
+  const settled = await Promise.allSettled(
+    jobs.map(async (j) => {
+      const o = await client.runJob(DBUS_VERB[verb], j.unit);
+      return { o, later: watch && jobSucceeded(verb, o) ? await settle(client, j.unit) : undefined };
+    }),
+  );
   const reports: JobReport[] = [];
   const events: Parameters<typeof logEvent>[0][] = [];
   for (const [i, { r, unit }] of jobs.entries()) {
     const s = settled[i]!;
     if (s.status === 'rejected') continue;
-    const o = s.value;
-    const ok = jobSucceeded(verb, o);
-    const line = describeOutcome(verb, o);
+    const died = s.value.later && diedAfterStart(unit, s.value.later);
+    const o = died ? { ...s.value.o, ...s.value.later } : s.value.o;
+    const ok = jobSucceeded(verb, o) && !died;
+    const line = died || describeOutcome(verb, o);
     print(line);
     if (!ok) for (const l of await lastLines(unit)) print(`    ${l}`);
     events.push({ name: r.name, unit, label: r.label, action: verb, message: `sandbox ${r.name}: ${line}`, priority: ok ? 6 : 3 });

@@ -6,6 +6,7 @@ import { run } from '../exec.js';
 import type { Paths } from '../paths.js';
 import { checkPackageName } from './name.js';
 import { pathList, type PackageFile, type PackageManager } from './types.js';
+import { parseSourceTable } from '../needs/siblings.js';
 
 const PROGRAM = 'dpkg-query';
 const ADMINDIR = '/var/lib/dpkg';
@@ -92,6 +93,13 @@ export function dpkgManager(paths: Paths): PackageManager {
       if (!hasDb()) return false;
       const r = await query(['-W', '-f=${db:Status-Status}\\n', pkg]);
       return r.exitCode === 0 && r.stdout.split('\n').includes('installed');
+    },
+
+    async sources() {
+      if (!hasDb()) return new Map();
+      const r = await query(['-W', '-f=${db:Status-Status}\\t${Package}\\t${source:Package}\\n']);
+      if (r.exitCode !== 0) throw new SandboxError(`${PROGRAM} -W failed: ${r.stderr.trim()}`);
+      return parseSourceTable(r.stdout.split('\n').filter((l) => l.startsWith('installed\t')).map((l) => l.slice('installed\t'.length)).join('\n'));
     },
   };
 }

@@ -8,6 +8,7 @@ import { NotFoundError, SandboxError, UnavailableError } from '../errors.js';
 import { run } from '../exec.js';
 import type { Paths } from '../paths.js';
 import { checkPackageName } from './name.js';
+import { parseSourceTable } from '../needs/siblings.js';
 import { pathList, type PackageFile, type PackageManager } from './types.js';
 
 const PROGRAM = 'rpm';
@@ -94,6 +95,13 @@ export function rpmManager(paths: Paths, options: RpmOptions = {}): PackageManag
       checkPackageName('rpm', pkg);
       if (!(await hasDb())) return false;
       return (await rpm(['-q', pkg])).exitCode === 0;
+    },
+
+    async sources() {
+      if (!(await hasDb())) return new Map();
+      const r = await rpm(['-qa', '--qf', '%{NAME}\\t%{SOURCERPM}\\n']);
+      if (r.exitCode !== 0) throw new SandboxError(`${PROGRAM} -qa failed: ${r.stderr.trim()}`);
+      return parseSourceTable(r.stdout);
     },
   };
 }

@@ -27,6 +27,8 @@ export interface PackageManager {
   /** The package's file list. NotFoundError when it is not installed. */
   files(pkg: string): Promise<PackageFile[]>;
   installed(pkg: string): Promise<boolean>;
+  /** Every installed package with the source package it was built from (src/needs/siblings.ts). */
+  sources?(): Promise<Map<string, string>>;
 }
 
 export interface PackageOwner {

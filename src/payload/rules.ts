@@ -148,11 +148,19 @@ export interface PlanEntry {
 export interface PlanNote {
   path: string;
   reason: string;
+  /** For toCreate: an empty file, not a directory (a log file the service opens). */
+  file?: boolean;
+  /** For toCreate: owner and mode the fact gave (a tmpfiles.d line, a logrotate "create"); the unit's User= otherwise. */
+  owner?: { uid: number; gid: number; mode: number };
 }
 
 export interface UnitDir extends HostPath {
   /** The directive that named it, e.g. "StateDirectory". */
   directive: string;
+  /** Why, when a fact other than a unit directive found it (src/needs/): shown by --dry-run. */
+  reason?: string;
+  file?: boolean;
+  makeAs?: PlanNote['owner'];
 }
 
 export interface PayloadInput {
@@ -270,11 +278,11 @@ export function planPayload(input: PayloadInput): PayloadPlan {
   for (const d of input.unitDirs ?? []) {
     const p = normalize(d.path);
     if (!path.posix.isAbsolute(p)) throw new Error(`internal: ${d.directive}= path not resolved: ${d.path}`);
-    const why = `named by ${d.directive}=`;
+    const why = d.reason ?? `named by ${d.directive}=`;
     if (!inPayloadTops(p)) skipped.push({ path: p, reason: `${why}; outside /etc and /var: not copied` });
     else if (isNeverCopied(p)) skipped.push({ path: p, reason: `${why}; runtime path: never copied` });
     else if (isSharedDir(p, d.type)) skipped.push({ path: p, reason: `${why}; a system-wide directory is never copied whole` });
-    else if (d.type === 'missing') toCreate.set(p, { path: p, reason: `${why}; absent on the host` });
+    else if (d.type === 'missing') toCreate.set(p, { path: p, reason: `${why}; absent on the host`, ...(d.file ? { file: true } : {}), ...(d.makeAs ? { owner: d.makeAs } : {}) });
     else if (d.type === 'symlink') {
       // An admin's relocation (/var/lib/foo -> /data/foo): a copy of the link, bound, would give the sandbox the host's live target.
       throw new UsageError(`${p} (named by ${d.directive}=) is a symbolic link on the host; a sandbox gets its own copy of what its unit names, never what a link points at: make it a directory (or a bind mount) on the host`);

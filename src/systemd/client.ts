@@ -227,6 +227,12 @@ export class SystemdClient {
     return String(await this.unitProperty(name, SERVICE_IFACE, 'ControlGroup'));
   }
 
+  /** TimeoutStopUSec= in seconds: how long systemd lets the unit stop before it kills it; undefined for infinity. */
+  async stopTimeoutSec(name: string): Promise<number | undefined> {
+    const v = await this.unitProperty(name, SERVICE_IFACE, 'TimeoutStopUSec');
+    return typeof v === 'bigint' && v < 2n ** 63n ? Number(v / 1_000_000n) : undefined;
+  }
+
   /** The slice the unit runs in (its cgroup's parent), even while it is inactive. */
   async slice(name: string): Promise<string> {
     return String(await this.unitProperty(name, SERVICE_IFACE, 'Slice'));

@@ -13,6 +13,9 @@ export interface UnitProperties {
   fragmentPath: string;
   dropInPaths: string[];
   unitFileState: string;
+  /** Units that are PartOf= this one, and what it Wants=/Requires= (an umbrella unit's workers). */
+  consistsOf: string[];
+  wants: string[];
 }
 
 export interface ServiceProperties {
@@ -65,6 +68,8 @@ export function toUnitProperties(p: VariantMap): UnitProperties {
     fragmentPath: str(p, 'FragmentPath'),
     dropInPaths: strList(p, 'DropInPaths'),
     unitFileState: str(p, 'UnitFileState'),
+    consistsOf: strList(p, 'ConsistsOf'),
+    wants: [...strList(p, 'Wants'), ...strList(p, 'Requires')],
   };
 }
 

@@ -73,6 +73,8 @@ export interface TestHost {
   readonly rootPath: string;
   /** The test host's cgroup, as a host path. */
   readonly cgroupPath: string;
+  /** Boot jobs that never finished and were cancelled so the boot could complete. */
+  readonly cancelledJobs: readonly string[];
   /** Runs argv inside (all namespaces, its root and cwd, a clean env); never throws on a non-zero exit. */
   exec(argv: string[], opts?: ExecOptions): Promise<ExecResult>;
   sh(script: string, opts?: ExecOptions): Promise<ExecResult>;
@@ -86,6 +88,8 @@ const DEFAULT_MASK = ['systemd-networkd-wait-online.service', 'NetworkManager-wa
 const SIGRTMIN_PLUS_3 = 37;
 const HALT_WAIT_MS = 30_000;
 const KILL_WAIT_MS = 10_000;
+/** A boot still "starting" after this long, bus up, is waiting on a job that will not finish. */
+const STALLED_BOOT_MS = 20_000;
 const OUTPUT_TAIL = 16 * 1024;
 
 const harnessDir = path.dirname(fileURLToPath(import.meta.url));
@@ -161,6 +165,8 @@ class Host implements TestHost {
   private exitedWith?: string;
   /** exec() calls in flight, by nsenter pid. */
   private readonly running = new Map<number, Promise<unknown>>();
+  /** Boot jobs that never finished and were cancelled (waitUntilBooted). */
+  readonly cancelledJobs: string[] = [];
 
   constructor(
     readonly name: string,
@@ -248,6 +254,9 @@ class Host implements TestHost {
   /** Polls until systemd reports running or degraded and the system bus socket exists. */
   async waitUntilBooted(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    // A job that never finishes (samba's nmbd with only lo) keeps the state at
+    // 'starting': after this long with the bus up, the queued jobs are cancelled.
+    const stallAt = Date.now() + Math.min(STALLED_BOOT_MS, timeoutMs / 2);
     let state = 'not started';
     for (;;) {
       if (this.exitedWith) throw new Error(`test host ${this.name} ended while booting (${this.exitedWith}):\n${this.output}`);
@@ -259,11 +268,20 @@ class Host implements TestHost {
         if ((state === 'running' || state === 'degraded') && bus) return;
         if (!bus) state += ' (no D-Bus socket yet)';
         if (state === 'maintenance') break;
+        if (state === 'starting' && bus && Date.now() > stallAt) await this.cancelStalledJobs();
       }
       if (Date.now() > deadline) break;
       await sleep(100);
     }
     throw new Error(`test host ${this.name} did not boot within ${timeoutMs} ms: last state '${state}'\n${await this.diagnostics()}`);
+  }
+
+  /** Cancels every queued boot job; what was cancelled is kept in cancelledJobs. */
+  private async cancelStalledJobs(): Promise<void> {
+    const jobs = await this.exec(['systemctl', 'list-jobs', '--no-legend', '--no-pager'], { timeoutMs: 10_000 });
+    const cancel = await this.exec(['systemctl', 'cancel'], { timeoutMs: 10_000 });
+    if (cancel.exitCode !== 0) throw new Error(`test host ${this.name}: systemctl cancel exited ${cancel.exitCode}: ${cancel.stderr}`);
+    this.cancelledJobs.push(...jobs.stdout.split('\n').filter(Boolean).map((l) => l.trim().split(/\s+/)[1]!));
   }
 
   /** The node running these tests must run inside too. */

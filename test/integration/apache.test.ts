@@ -99,7 +99,7 @@ test('isolation inside a running sandbox: /usr read-only, own /etc and /var, oth
   assert.is((await h.ok(`systemctl show -p SELinuxContext --value ${A}`)).trim(), ctx);
 });
 
-test('the default profile holds the running service: capabilities, no_new_privs, seccomp, no host D-Bus; exposure ≤ 2.0 (vendor unit: above 9)', async () => {
+test('the default profile holds the running service: capabilities, no_new_privs, seccomp, no host D-Bus; exposure ≤ 2.2 (vendor unit: above 9)', async () => {
   assert.match(await h.ok(`readlink /etc/systemd/system/${A}.d/40-profile.conf`), /\/units\/profiles\/default\.conf\n$/);
   const pid = await h.mainPid(A);
   const status = await h.ok(`grep -E '^(NoNewPrivs|Seccomp|CapBnd):' /proc/${pid}/status`);
@@ -113,7 +113,8 @@ test('the default profile holds the running service: capabilities, no_new_privs,
   assert.is((await h.exec(['nsenter', '-t', String(pid), '-m', 'test', '-e', '/run/dbus/system_bus_socket'])).exitCode, 1);
   const level = (out: string) => Number(/Overall exposure level for \S+: (\d+\.\d)/.exec(out)![1]);
   const sandboxed = level(await h.ok(`systemd-analyze security --no-pager ${A}`));
-  assert.ok(sandboxed <= 2.0, `exposure ${sandboxed}`);
+  // 2.0 before the default profile allowed chroot(2) (issue 18: sshd, vsftpd, postfix, haproxy), which systemd-analyze counts against @privileged
+  assert.ok(sandboxed <= 2.2, `exposure ${sandboxed}`);
   assert.ok(level(await h.ok('systemd-analyze security --no-pager apache2.service')) > 9, 'the vendor unit');
 });
 

@@ -35,6 +35,22 @@ test("the directories are made before the service's own ExecStartPre=, parents f
   ]);
 });
 
+test('setuid/setgid bits are left out (RestrictSUIDSGID= refuses them and install fails); the sticky bit stays', () => {
+  assert.is(runtimeDirCommand({ path: '/run/haproxy', mode: 0o2775, uid: 109, gid: 114 }), '!/usr/bin/install -d -m 0775 -o 109 -g 114 /run/haproxy');
+  assert.is(runtimeDirCommand({ path: '/run/x', mode: 0o5755, uid: 0, gid: 0 }), '!/usr/bin/install -d -m 1755 -o 0 -g 0 /run/x');
+});
+
+test('$RUNTIME_DIRECTORY names the vendor\'s directories as the service sees them (/run/x), not the host\'s /run/sandbox/NAME/x', () => {
+  const pdns = parseUnitFile('[Service]\nRuntimeDirectory=pdns\nExecStart=/usr/sbin/pdns_server\n');
+  const out = parseUnitFile(renderService(pdns, facts));
+  assert.equal(out.getAll('Service', 'RuntimeDirectory'), ['sandbox/%i/pdns', 'sandbox/%i sandbox/%i/lock']);
+  assert.equal(out.getAll('Service', 'Environment'), ['RUNTIME_DIRECTORY=/run/pdns']);
+  const two = parseUnitFile('[Service]\nRuntimeDirectory=a b\nRuntimeDirectory=\nRuntimeDirectory=c/d\nExecStart=/x\n');
+  assert.equal(parseUnitFile(renderService(two, facts)).getAll('Service', 'Environment'), ['RUNTIME_DIRECTORY=/run/c/d']);
+  const none = parseUnitFile(renderService(parseUnitFile('[Service]\nExecStart=/x\n'), facts));
+  assert.equal([none.getAll('Service', 'Environment'), none.getAll('Service', 'UnsetEnvironment')], [[], ['RUNTIME_DIRECTORY']]);
+});
+
 test('no runtime directories: the unit is left as it was', () => {
   const original = parseUnitFile('[Service]\nExecStartPre=/usr/bin/check\nExecStart=/usr/sbin/x\n');
   const out = parseUnitFile(renderService(original, { ...facts, runtimeDirs: [] }));
