@@ -60,7 +60,7 @@ test('set on a running sandbox: systemd has the new values at once, the record k
   assert.is(now.TasksMax, (await h.ok('systemctl show -p DefaultTasksMax --value')).trim());
   assert.is(now.CPUQuotaPerSecUSec, '500ms');
   assert.is(await h.mainPid(UNIT), pid, 'set does not restart the sandbox');
-  assert.match(await h.ok('cat /etc/sandbox/lim1.sandbox'), new RegExp(`^limits=memory=${512 * 1024 ** 2} cpu=50 io-weight=200$`, 'm'));
+  assert.match(await h.ok('cat /etc/sandbox/lim1.sandbox'), new RegExp(`^limits="memory=${512 * 1024 ** 2} cpu=50 io-weight=200"$`, 'm'));
   const bad = await h.sandbox('set', 'lim1', 'swap=1G');
   assert.is(bad.exitCode, 2);
   const all = await h.sandbox('set', 'lim1', 'memory=none', 'cpu=none', 'io-weight=none');
