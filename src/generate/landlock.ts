@@ -1,4 +1,4 @@
-// Every command of a sandbox unit runs under the Landlock helper
+// The commands that start a sandbox's service run under the Landlock helper
 // (src/landlock/sandbox-landlock.c says what its domain closes), put in front
 // of the command here, after the vendor's lines went through the allow-list.
 import { UsageError } from '../errors.js';
@@ -6,23 +6,24 @@ import type { UnitFile } from '../unitfile/index.js';
 import { splitExecLine } from '../unitfile/index.js';
 import { execArgument } from './unit-values.js';
 
-/** In the order systemd runs them. */
-export const EXEC_KEYS = ['ExecCondition', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload', 'ExecStop', 'ExecStopPost'] as const;
-
 /**
- * Commands that run before the service's main process exists have nothing of
- * the sandbox's to signal, so their domain scopes signals, as the main
- * process's does. The others (ExecStartPost=, ExecReload=, ExecStop= …) signal
- * the main process, which is in another domain (each command gets its own):
- * theirs does not.
+ * The commands that run before and as the service: each gets a domain of its
+ * own that also scopes signals (before the main process exists there is
+ * nothing of the sandbox's to signal; the main process and all it starts keep
+ * the domain). The commands that act on the running service (ExecStartPost=,
+ * ExecReload=, ExecStop=, ExecStopPost=) are left as they are: in a domain of
+ * their own they could neither signal the main process nor read its
+ * /proc/PID/exe and the like (Landlock scopes ptrace-class access too), which
+ * pg_ctlcluster and others check before they stop or reload.
  */
-const SCOPES_SIGNALS: ReadonlySet<string> = new Set(['ExecCondition', 'ExecStartPre', 'ExecStart']);
+export const EXEC_KEYS = ['ExecCondition', 'ExecStartPre', 'ExecStart'] as const;
 
 /** One Exec*= value with the helper in front; its prefixes stay in front of the helper, '@' becomes --argv0. */
 export function landlockCommand(value: string, key: string, helper: string): string {
+  if (!(EXEC_KEYS as readonly string[]).includes(key)) return value;
   const m = /^([-@:+!|]*)(.*)$/s.exec(value.trim())!;
   const flags = m[1]!;
-  const options = SCOPES_SIGNALS.has(key) ? ' --signals' : '';
+  const options = ' --signals';
   if (!flags.includes('@')) return `${flags}${helper}${options} -- ${m[2]!}`;
   // '@PATH ARGV0 ARGS…': systemd passes ARGV0 as argv[0]; the helper does that now.
   const { argv } = splitExecLine(m[2]!);

@@ -1,7 +1,8 @@
 /*
  * sandbox-landlock: runs one command of a sandbox in a Landlock domain of its
- * own, then execs it. Every Exec*= line of a sandbox unit goes through it
- * (src/generate/landlock.ts), because systemd 252 has no Landlock setting.
+ * own, then execs it. The ExecCondition=, ExecStartPre= and ExecStart= lines
+ * of a sandbox unit go through it (src/generate/landlock.ts says why not the
+ * others), and sandbox exec; systemd 252 has no Landlock setting.
  *
  * Why: without SELinux, two sandboxes' root processes have the same uid and
  * capabilities, so each can read and write the other's files through

@@ -81,6 +81,13 @@ test('-t gives the command a terminal of its own; shell reads commands and passe
   assert.match(sh.stdout, /^0\n# exec-marker-in-the-tree\n$/m);
 });
 
+test('shell under a pseudo-terminal (script): a terminal of its own inside, a command run, its exit status back', async () => {
+  // script(1) gives sandbox a terminal on stdin, as an admin's login has: shell then relays a new one into the sandbox.
+  const r = await h.exec(['script', '-qec', `node ${CLI} shell web1`, '/dev/null'], { input: 'tty; id -u; exit 6\n' });
+  assert.is(r.exitCode, 6, r.stdout + r.stderr);
+  assert.match(r.stdout, /\/dev\/pts\/\d+\r?\n0\r?\n/);
+});
+
 test("a process the command leaves behind ends with the sandbox's stop", async () => {
   const r = await exec(['exec', 'web1', '--', 'sh', '-c', 'sleep 600 > /dev/null 2>&1 & echo $!']);
   const pid = r.stdout.trim();

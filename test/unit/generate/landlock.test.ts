@@ -1,6 +1,6 @@
-// The Landlock helper in front of every command of a sandbox unit: prefixes
-// kept in front of it, '@' turned into --argv0, signals scoped only for the
-// commands that run before the main process exists.
+// The Landlock helper in front of the commands that start a sandbox's service:
+// prefixes kept in front of it, '@' turned into --argv0, signals scoped; the
+// commands that act on the running service are left as they are.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { landlockCommand, wrapCommands } from '../../../src/generate/landlock.js';
@@ -14,9 +14,9 @@ test('prefixes stay in front of the helper; the command is left as written', () 
   assert.is(landlockCommand(':/bin/echo $NOT_EXPANDED "a b"', 'ExecStart', H), `:${H} --signals -- /bin/echo $NOT_EXPANDED "a b"`);
 });
 
-test('ExecReload, ExecStop and ExecStartPost signal the main process: no signal scope', () => {
+test('ExecStartPost, ExecReload, ExecStop and ExecStopPost act on the running service: left as they are', () => {
   for (const key of ['ExecStartPost', 'ExecReload', 'ExecStop', 'ExecStopPost']) {
-    assert.is(landlockCommand('/bin/kill -HUP $MAINPID', key, H), `${H} -- /bin/kill -HUP $MAINPID`, key);
+    assert.is(landlockCommand('/bin/kill -HUP $MAINPID', key, H), '/bin/kill -HUP $MAINPID', key);
   }
   for (const key of ['ExecCondition', 'ExecStartPre', 'ExecStart']) assert.ok(landlockCommand('/bin/true', key, H).includes(' --signals -- '), key);
 });
@@ -26,12 +26,12 @@ test("'@' becomes --argv0: the helper passes the name systemd would have", () =>
   assert.throws(() => landlockCommand('@/usr/sbin/lonely', 'ExecStart', H), /'@' needs a program and its argv\[0\]/);
 });
 
-test('every Exec line of [Service] is wrapped where it stands; other lines and empty resets are untouched', () => {
+test('the start commands of [Service] are wrapped where they stand; other lines and empty resets are untouched', () => {
   const u = parseUnitFile('[Unit]\nDescription=x\n[Service]\nExecStartPre=/bin/a\nUser=x\nExecStart=\nExecStart=/bin/b\nExecReload=/bin/c\nEnvironment=E=1\n', 'x.service');
   wrapCommands(u, H);
   assert.is(
     serializeUnitFile(u),
-    `[Unit]\nDescription=x\n[Service]\nExecStartPre=${H} --signals -- /bin/a\nUser=x\nExecStart=\nExecStart=${H} --signals -- /bin/b\nExecReload=${H} -- /bin/c\nEnvironment=E=1\nSyslogIdentifier=b\n`,
+    `[Unit]\nDescription=x\n[Service]\nExecStartPre=${H} --signals -- /bin/a\nUser=x\nExecStart=\nExecStart=${H} --signals -- /bin/b\nExecReload=/bin/c\nEnvironment=E=1\nSyslogIdentifier=b\n`,
   );
 });
 
