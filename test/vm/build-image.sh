@@ -24,7 +24,7 @@ policy=default
 packages=systemd-sysv,udev,kmod,linux-image-amd64,initramfs-tools,e2fsprogs,procps,dbus,libpam-systemd
 packages+=,selinux-policy-default,selinux-utils,policycoreutils,auditd,setools
 packages+=,selinux-policy-dev,selinux-policy-src,make,m4,checkpolicy
-packages+=,apache2,rpm,curl,attr,util-linux,libstdc++6
+packages+=,apache2,rpm,curl,attr,util-linux,libstdc++6,iproute2
 
 step() { echo "build-image: $*" >&2; }
 
