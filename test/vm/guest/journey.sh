@@ -120,8 +120,8 @@ check exec.context test "$(sandbox exec web1 -- cat /proc/self/attr/current | tr
 data landlock.web1 "$(journalctl -u apache2@web1.service -o cat --no-pager | grep -m1 sandbox-landlock)"
 # Not here yet: a published port (systemd refuses an admin's start of the
 # linked socket template, labelled lib_t, not systemd_unit_file_t) and exec's
-# view of the tree (cat of the page came back empty; not understood yet):
-# what it says is kept for the next look.
+# view of the tree (cat of the page came back empty in one run, right in the
+# next; not understood yet): what it says is kept for the next look.
 data exec.tree "$(sandbox exec web1 -- cat /var/www/html/index.html 2>&1 | head -n 3 | tr '\n' ' ')"
 # Limits under a real PID 1 (the throwaway host has no controllers to enforce
 # them): set applies them to the running unit's cgroup at once, and with
