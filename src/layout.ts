@@ -277,6 +277,11 @@ export function publishInstance(name: string, hostPort: number): string {
   return `sandbox-publish@${name}:${hostPort}`;
 }
 
+/** The sandbox unit's drop-in that wants the sockets of its published ports. */
+export function publishWantsPath(unitDir: string, sandboxUnit: string): string {
+  return path.join(unitDir, `${sandboxUnit}.d`, PUBLISH_DROPIN);
+}
+
 /** The generated drop-in of a published port's socket or proxy service. */
 export function publishDropInPath(unitDir: string, name: string, hostPort: number, kind: 'socket' | 'service'): string {
   return path.join(unitDir, `${publishInstance(name, hostPort)}.${kind}.d`, SANDBOX_DROPIN);

@@ -5,9 +5,9 @@ import { ConflictError, NotFoundError, UsageError } from '../errors.js';
 import { requireRecord } from '../lifecycle/sandboxes.js';
 import { withSystemd } from '../systemd/client.js';
 import { assertPortsFree } from '../publish/ports.js';
-import { formatPublish, overlaps, parsePublishList } from '../publish/spec.js';
-import { publishInstance } from '../publish/units.js';
-import { publishingUnit, recordedPorts, writePublished } from '../publish/change.js';
+import { formatPublish, overlaps, parsePublishList, recordedPorts } from '../publish/spec.js';
+import { publishInstance, publishingUnit } from '../publish/units.js';
+import { writePublished } from '../publish/change.js';
 import { pathsOf, type GlobalArgs } from './common.js';
 import { note } from '../output/note.js';
 

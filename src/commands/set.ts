@@ -2,7 +2,6 @@
 // (its 45-limits.conf drop-ins and its record) and, when systemd runs, at once
 // (daemon-reload applies them to the running units' cgroups).
 import type { CommandModule } from 'yargs';
-import { promises as fs } from 'node:fs';
 import { serializeRecord } from '../config/record.js';
 import { writeFileAtomic, writeGenerated } from '../apply/atomic-write.js';
 import { removeGenerated } from '../apply/remove-generated.js';
@@ -53,7 +52,7 @@ export const setCommand: CommandModule<GlobalArgs, Args> = {
     if (!files.length) {
       for (const u of r.units) {
         const file = paths.host(limitsDropInPath(DEFAULT_UNIT_DIR, u, r.name));
-        if ((await fs.lstat(file).catch(() => undefined)) && (await isOurs(file))) await removeGenerated([paths.unitDir], file, 'dropin');
+        if (await isOurs(file)) await removeGenerated([paths.unitDir], file, 'dropin');
       }
     }
     await writeFileAtomic(recordPath(paths, r.name), serializeRecord({ ...r, limits }));

@@ -5,7 +5,7 @@
 // (an admin's drop-in, a vendor unit) are never findings.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { parsePublish } from '../publish/spec.js';
+import { recordedPorts } from '../publish/spec.js';
 import type { Paths } from '../paths.js';
 import { removeInside } from '../apply/safe-remove.js';
 import { removeGenerated } from '../apply/remove-generated.js';
@@ -106,7 +106,7 @@ async function unitLeftovers(paths: Paths, k: Known): Promise<Finding[]> {
       // a published port's drop-in: ours while its sandbox's record publishes that port
       const file = path.join(p, SANDBOX_DROPIN);
       const r = k.records.get(port.name);
-      const kept = ownedBy(k, port.name) && (!r || (r.publish ?? []).some((x) => parsePublish(x).hostPort === port.hostPort));
+      const kept = ownedBy(k, port.name) && (!r || recordedPorts(r).some((x) => x.hostPort === port.hostPort));
       if (!kept && (await isOurs(file))) out.push(unused(`port ${port.hostPort} of sandbox '${port.name}', which does not publish it`, file, 'dropin'));
     } else if (e.kind === 'dropin-dir') {
       const file = path.join(p, SANDBOX_DROPIN);

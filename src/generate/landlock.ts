@@ -23,13 +23,12 @@ export function landlockCommand(value: string, key: string, helper: string): str
   if (!(EXEC_KEYS as readonly string[]).includes(key)) return value;
   const m = /^([-@:+!|]*)(.*)$/s.exec(value.trim())!;
   const flags = m[1]!;
-  const options = ' --signals';
-  if (!flags.includes('@')) return `${flags}${helper}${options} -- ${m[2]!}`;
+  if (!flags.includes('@')) return `${flags}${helper} --signals -- ${m[2]!}`;
   // '@PATH ARGV0 ARGS…': systemd passes ARGV0 as argv[0]; the helper does that now.
   const { argv } = splitExecLine(m[2]!);
   if (argv.length < 2) throw new UsageError(`${key}=${value}: '@' needs a program and its argv[0]`);
   const [program, argv0, ...rest] = argv.map((a) => execArgument(key, a));
-  return `${flags.replace('@', '')}${helper}${options} --argv0 ${argv0} -- ${[program, ...rest].join(' ')}`;
+  return `${flags.replace('@', '')}${helper} --signals --argv0 ${argv0} -- ${[program, ...rest].join(' ')}`;
 }
 
 /**

@@ -1,22 +1,16 @@
 // Publishing and unpublishing ports of an existing sandbox: files first (each
 // written whole), then the record, which says what is published; doctor
 // removes drop-ins of ports the record does not name. Then systemd hears of it.
-import { promises as fs } from 'node:fs';
 import type { Paths } from '../paths.js';
 import { DEFAULT_UNIT_DIR } from '../paths.js';
 import { serializeRecord, type SandboxRecord } from '../config/record.js';
 import { writeFileAtomic, writeGenerated } from '../apply/atomic-write.js';
 import { writeLinkAtomic } from '../apply/atomic-link.js';
 import { removeGenerated } from '../apply/remove-generated.js';
-import { instanceName, isGenerated, isShippedLink, recordPath } from '../layout.js';
+import { isOurs, isShippedLink, recordPath } from '../layout.js';
 import { VERSION } from '../version.js';
-import { parsePublish, formatPublish, type Published } from './spec.js';
-import { publishFiles, publishPaths, templateLinks } from './units.js';
-
-/** The sandbox unit whose network namespace its proxies join. */
-export function publishingUnit(r: SandboxRecord): string {
-  return instanceName(r.units[0]!, r.name);
-}
+import { formatPublish, type Published } from './spec.js';
+import { publishFiles, publishingUnit, publishPaths, templateLinks } from './units.js';
 
 /** Writes the files for `published` (every port of r after the change) and removes those of `dropped`; then the record. */
 export async function writePublished(paths: Paths, r: SandboxRecord, published: Published[], dropped: Published[], othersPublish: boolean): Promise<SandboxRecord> {
@@ -31,8 +25,7 @@ export async function writePublished(paths: Paths, r: SandboxRecord, published: 
   for (const p of publishPaths(DEFAULT_UNIT_DIR, r.name, main, [...dropped, ...published])) {
     const file = paths.host(p);
     if (keep.has(p)) continue;
-    const text = await fs.readFile(file, 'utf8').catch(() => undefined);
-    if (text !== undefined && isGenerated(text)) await removeGenerated(owned, file, 'dropin');
+    if (await isOurs(file)) await removeGenerated(owned, file, 'dropin');
   }
   if (!published.length && !othersPublish) {
     for (const l of templateLinks(DEFAULT_UNIT_DIR)) if (await isShippedLink(paths.host(l.path))) await removeGenerated(owned, paths.host(l.path), 'link');
@@ -40,8 +33,4 @@ export async function writePublished(paths: Paths, r: SandboxRecord, published: 
   const next: SandboxRecord = { ...r, publish: published.map(formatPublish) };
   await writeFileAtomic(recordPath(paths, r.name), serializeRecord(next));
   return next;
-}
-
-export function recordedPorts(r: SandboxRecord): Published[] {
-  return (r.publish ?? []).map(parsePublish);
 }

@@ -4,7 +4,7 @@
 import type { SandboxRecord } from '../config/record.js';
 import { ConflictError } from '../errors.js';
 import { run } from '../exec.js';
-import { formatPublish, overlaps, parsePublish, type Published } from './spec.js';
+import { formatPublish, overlaps, recordedPorts, type Published } from './spec.js';
 
 export interface Listener {
   address: string;
@@ -37,7 +37,7 @@ export async function assertPortsFree(ports: Published[], others: SandboxRecord[
   for (const p of ports) {
     for (const o of others) {
       if (o.name === self) continue;
-      const theirs = (o.publish ?? []).map(parsePublish).find((q) => overlaps(q, p));
+      const theirs = recordedPorts(o).find((q) => overlaps(q, p));
       if (theirs) throw new ConflictError(`host port ${p.hostPort} is published by sandbox ${o.name} (${formatPublish(theirs)})`);
     }
     const l = listeners.find((x) => overlaps({ address: x.address, hostPort: x.port, port: 0 }, p));

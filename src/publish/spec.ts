@@ -1,5 +1,6 @@
 // --publish [ADDR:]HOSTPORT:PORT, as podman and docker spell it: TCP only.
 import { UsageError, shown } from '../errors.js';
+import type { SandboxRecord } from '../config/record.js';
 
 export interface Published {
   /** '' for every address of the host (IPv4 and IPv6), else an IPv4 address or [IPv6] in brackets. */
@@ -53,4 +54,9 @@ export function parsePublishList(specs: string[]): Published[] {
     out.push(p);
   }
   return out;
+}
+
+/** The ports a record publishes (checked when the record was read). */
+export function recordedPorts(r: SandboxRecord): Published[] {
+  return (r.publish ?? []).map(parsePublish);
 }

@@ -4,7 +4,8 @@
 // unit's drop-in that starts them with it (their names are layout.ts's).
 import path from 'node:path';
 import { projectFile } from '../install-paths.js';
-import { PUBLISH_DROPIN, PUBLISH_TEMPLATES, generatedHeader, publishDropInPath, publishInstance as instanceOf } from '../layout.js';
+import type { SandboxRecord } from '../config/record.js';
+import { PUBLISH_TEMPLATES, generatedHeader, instanceName, publishDropInPath, publishInstance as instanceOf, publishWantsPath } from '../layout.js';
 import { formatPublish, listenValue, type Published } from './spec.js';
 /** Debian 12 and Fedora both have merged /usr. */
 const SOCKET_PROXYD = '/usr/lib/systemd/systemd-socket-proxyd';
@@ -16,6 +17,11 @@ export interface PublishFile {
   content: string;
   /** A link to a shipped template: where it points. */
   linkTo?: string;
+}
+
+/** The sandbox unit whose network namespace its proxies join: its first. */
+export function publishingUnit(r: SandboxRecord): string {
+  return instanceName(r.units[0]!, r.name);
 }
 
 export function publishInstance(name: string, p: Published): string {
@@ -51,7 +57,7 @@ export function publishFiles(unitDir: string, version: string, name: string, san
   }
   const wants = published.map((p) => `${publishInstance(name, p)}.socket`).join(' ');
   out.push({
-    path: path.join(unitDir, `${sandboxUnit}.d`, PUBLISH_DROPIN),
+    path: publishWantsPath(unitDir, sandboxUnit),
     content: `${header(`for the published ports of sandbox ${name}`)}[Unit]\n# Their sockets start with the sandbox (and stop with it: they are bound to it).\nWants=${wants}\n`,
   });
   return out;
@@ -61,6 +67,6 @@ export function publishFiles(unitDir: string, version: string, name: string, san
 export function publishPaths(unitDir: string, name: string, sandboxUnit: string, published: Published[]): string[] {
   return [
     ...published.flatMap((p) => [publishDropInPath(unitDir, name, p.hostPort, 'socket'), publishDropInPath(unitDir, name, p.hostPort, 'service')]),
-    path.join(unitDir, `${sandboxUnit}.d`, PUBLISH_DROPIN),
+    publishWantsPath(unitDir, sandboxUnit),
   ];
 }
