@@ -2,9 +2,11 @@
 # Builds the Debian 12 disk image of the SELinux VM test (test/vm/): SELinux
 # enforcing with Debian's policy, the container module built from Debian's
 # policy sources, apache2, the sandbox RPM (whose %post installs the sandbox
-# policy module) and the sbxdemo fixture RPM, Node.js from this host, and the
-# journey (guest/journey.sh) run by root's login on the serial console.
-#   build-image.sh OUTDIR SANDBOX_RPM FIXTURE_RPM
+# policy module), the sbxdemo fixture RPM and the escape corpus's sbxescape
+# RPM, Node.js from this host, the journey (guest/journey.sh) run by root's
+# login on the serial console, then the agent the host's test drives
+# (guest/agent.mjs, on the virtio port org.sandbox.agent).
+#   build-image.sh OUTDIR SANDBOX_RPM FIXTURE_RPM ESCAPE_RPM
 # Writes OUTDIR/vm.img, OUTDIR/vmlinuz, OUTDIR/initrd.img. Needs root,
 # debootstrap, mkfs.ext4 and the network to Debian's mirror.
 #   VM_CACHE=DIR  keep the debootstrapped base system there between runs
@@ -13,6 +15,7 @@ set -euo pipefail
 out=$(realpath -m "$1")
 rpm_file=$(realpath "$2")
 fixture_file=$(realpath "$3")
+escape_file=$(realpath "$4")
 here=$(cd "$(dirname "$0")" && pwd)
 root=$out/root
 mirror=${VM_MIRROR:-http://deb.debian.org/debian}
@@ -71,23 +74,25 @@ in_root setsebool -N -P allow_execmem 1
 
 step "installing node, the sandbox RPM (its %post loads the sandbox module) and the fixture RPM"
 install -m 0755 "$(command -v node)" "$root/usr/bin/node"
-cp "$rpm_file" "$fixture_file" "$root/root/"
+cp "$rpm_file" "$fixture_file" "$escape_file" "$root/root/"
 in_root rpm -i --nodeps "/root/$(basename "$rpm_file")"
 in_root rpm -i --nodeps "/root/$(basename "$fixture_file")"
+in_root rpm -i --nodeps "/root/$(basename "$escape_file")"
 in_root semodule -l | grep -qx sandbox_units || { echo "build-image: the RPM's %post did not load the sandbox module" >&2; exit 1; }
 
 step "enforcing SELinux, root's login on ttyS0 runs the journey"
 sed -i 's/^SELINUX=.*/SELINUX=enforcing/' "$root/etc/selinux/config"
 echo vmtest >"$root/etc/hostname"
 mkdir -p "$root/root/vmtest" "$root/etc/systemd/system/serial-getty@ttyS0.service.d"
-install -m 0755 "$here/guest/journey.sh" "$root/root/vmtest/journey.sh"
+install -m 0755 "$here/guest/journey.sh" "$here/guest/finish.sh" "$root/root/vmtest/"
+install -m 0644 "$here/guest/agent.mjs" "$root/root/vmtest/agent.mjs"
 cat >"$root/etc/systemd/system/serial-getty@ttyS0.service.d/autologin.conf" <<'EOF'
 [Service]
 ExecStart=
 ExecStart=-/sbin/agetty --autologin root --noclear --keep-baud 115200 %I linux
 EOF
 cat >"$root/root/.bash_profile" <<'EOF'
-if [ ! -e /root/vmtest/out/results ]; then /root/vmtest/journey.sh; fi
+if [ ! -e /root/vmtest/out/results ]; then /root/vmtest/journey.sh; exec node /root/vmtest/agent.mjs; fi
 EOF
 # Nothing the journey does not need at boot.
 for unit in apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer; do

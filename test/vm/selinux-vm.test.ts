@@ -1,12 +1,16 @@
 // Sandboxes under enforcing SELinux, for real: a Debian 12 VM (qemu, software
 // emulation) with the container policy module and the sandbox RPM, whose %post
 // loads contrib/selinux/sandbox_units.cil, runs guest/journey.sh at boot (two apache2
-// sandboxes, three of the RPM fixture, one with a static label) and powers off.
-// Here its results, doctor's report and the audit log are read back out of the
-// image and asserted: every step passed, MCS denied each sandbox the other's
-// tree with an AVC naming both levels, and no other AVC denial happened.
+// sandboxes, one with a published port, three of the RPM fixture, one with a
+// static label). Then the escape corpus (test/integration/escape/corpus.ts)
+// runs in the VM through its agent, with no probe known open: every escape
+// must be closed under enforcing SELinux. guest/finish.sh erases the package
+// and powers off; the journey's results, doctor's report and the audit log are
+// read back out of the image and asserted: every step passed, MCS denied each
+// sandbox the other's tree with an AVC naming both levels, and no other AVC
+// denial happened during the journey.
 // Files are kept in build/vm-test/ (console.log, from-vm/) to look into.
-import { test } from 'uvu';
+import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +18,11 @@ import { run } from '../../src/exec.js';
 import { findProjectDir } from '../host/throwaway-host.js';
 import { buildFixtureRpm } from '../fixtures/rpm/build.js';
 import { parseAvcDenials, parseResults, type AvcDenial, type Results } from './results.js';
-import { bootVm, buildVmImage, readFromImage } from './vm.js';
+import { buildEscapeRpm } from '../integration/escape/fixture.js';
+import { escapeCorpus } from '../integration/escape/corpus.js';
+import type { ProbeHost } from '../integration/escape/runner.js';
+import { connectAgent, vmProbeHost, type VmAgent } from './vm-host.js';
+import { buildVmImage, readFromImage, startVm, type RunningVm, type VmImage } from './vm.js';
 
 const project = findProjectDir();
 const work = path.join(project, 'build/vm-test');
@@ -63,6 +71,9 @@ const EXPECTED_OK = [
   'journal.native',
   'logs',
   'exec.context',
+  'exec.tree',
+  'publish.serves',
+  'publish.proxy-label',
   'set.limits',
   'limits.memory-max',
   'limits.pids-max',
@@ -82,19 +93,57 @@ const EXPECTED_OK = [
   'stop',
   'delete',
   'delete.gone',
+  'journey-done',
   'delete.all',
   'rpm-erase',
   'module-removed',
 ];
 
-test.before(async () => {
+let vm: VmImage;
+let running: RunningVm | undefined;
+let agent: VmAgent | undefined;
+let host: ProbeHost;
+// qemu never outlives the test, whatever failed
+process.on('exit', () => running?.kill());
+
+// ---- the escape corpus, in the VM while its sandboxes run
+const corpus = suite('escape corpus under enforcing SELinux');
+corpus.before(async () => {
   await fs.rm(work, { recursive: true, force: true });
   await fs.mkdir(work, { recursive: true });
   const rpm = await run('bash', [path.join(project, 'contrib/build-rpm.sh')]);
   if (rpm.exitCode !== 0) throw new Error(`build-rpm.sh failed:\n${rpm.stderr}`);
   const fixture = await buildFixtureRpm(path.join(work, 'fixture'));
-  const vm = await buildVmImage(path.join(work, 'image'), rpm.stdout.trim(), fixture);
-  await bootVm(vm, { enforcing: true, timeoutMs: 30 * 60_000, consoleLog: path.join(work, 'console.log') });
+  const escape = await buildEscapeRpm(path.join(work, 'escape'));
+  vm = await buildVmImage(path.join(work, 'image'), rpm.stdout.trim(), fixture, escape);
+  const agentSocket = path.join(work, 'agent.sock');
+  running = startVm(vm, { enforcing: true, timeoutMs: 40 * 60_000, consoleLog: path.join(work, 'console.log'), agentSocket });
+  agent = await connectAgent(agentSocket);
+  // the agent starts when the journey is done; a VM that stops first fails here with its console
+  await Promise.race([agent.ready(30 * 60_000), running.exited.then(() => Promise.reject(new Error('the VM powered off before its agent started')))]);
+  host = vmProbeHost(agent);
+});
+escapeCorpus(corpus, {
+  host: () => host,
+  knownOpen: [],
+  harnessBound: [],
+  rootDisk: async (h) => {
+    const [maj, min] = (await h.ok("stat -L -c '%t %T' /dev/vda")).trim().split(' ').map((x) => parseInt(x, 16)) as [number, number];
+    return { name: 'vda', maj, min };
+  },
+  // the kernel's command line hands PID 1 init= (and rootmnt=) from the initramfs
+  pid1Environ: /^rootmnt=/m,
+});
+corpus.run();
+
+// ---- the journey's results, read out of the image after finish.sh powered the VM off
+const test = suite('journey under enforcing SELinux');
+test.before(async () => {
+  if (!running || !agent) throw new Error('the VM did not boot (see the escape corpus suite)');
+  // finish.sh ends in poweroff: its own answer may never come back
+  void agent.exec(['/root/vmtest/finish.sh'], { timeoutMs: 10 * 60_000 }).catch(() => {});
+  await running.exited;
+  agent.close();
   // every file the journey leaves is required: a missing one fails here, loudly, instead of reading as empty
   const read = async (p: string) => {
     const text = await readFromImage(vm, p);
@@ -107,8 +156,13 @@ test.before(async () => {
   doctor = await report('/root/vmtest/out/doctor.json');
   doctorNoTypes = await report('/root/vmtest/out/doctor-no-types.json');
   labels = JSON.parse(await read('/root/vmtest/out/labels.json')) as typeof labels;
+  await readFromImage(vm, '/root/vmtest/out/audit-corpus.log'); // kept in from-vm/ to look into
   // The image is 4 GiB: keep what was read out of it, not the image.
   await fs.rm(vm.image, { force: true });
+});
+test.after(() => {
+  agent?.close();
+  running?.kill();
 });
 
 test('the VM ran with SELinux enforcing and the journey finished', () => {

@@ -1,6 +1,7 @@
 // The SELinux test VM from the host's side: build its image (build-image.sh),
-// boot it under qemu with software emulation until the journey powers it off,
-// and read what the journey left in the image with debugfs (no loop mount).
+// boot it under qemu with software emulation (its agent's port on a unix
+// socket, vm-host.ts) until the guest powers it off, and read what the journey
+// left in the image with debugfs (no loop mount).
 import { spawn } from 'node:child_process';
 import { createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -28,8 +29,8 @@ export interface VmImage {
   initrd: string;
 }
 
-export async function buildVmImage(dir: string, sandboxRpm: string, fixtureRpm: string): Promise<VmImage> {
-  await runLoud('bash', [path.join(VM_DIR, 'build-image.sh'), dir, sandboxRpm, fixtureRpm]);
+export async function buildVmImage(dir: string, sandboxRpm: string, fixtureRpm: string, escapeRpm: string): Promise<VmImage> {
+  await runLoud('bash', [path.join(VM_DIR, 'build-image.sh'), dir, sandboxRpm, fixtureRpm, escapeRpm]);
   return { dir, image: path.join(dir, 'vm.img'), kernel: path.join(dir, 'vmlinuz'), initrd: path.join(dir, 'initrd.img') };
 }
 
@@ -38,19 +39,30 @@ export interface BootOptions {
   timeoutMs: number;
   /** The serial console is written here as it comes. */
   consoleLog: string;
+  /** The host end of the guest agent's virtio port (guest/agent.mjs), a unix socket qemu listens on. */
+  agentSocket: string;
+}
+
+export interface RunningVm {
+  /** Settles when qemu exits: resolves after the guest powered itself off, rejects on a timeout or another exit. */
+  exited: Promise<void>;
+  /** Kills qemu if it still runs; idempotent. */
+  kill(): void;
 }
 
 /**
- * Boots the image and waits until the VM powers itself off (-no-reboot turns
- * the journey's poweroff into qemu's exit). On a timeout qemu is killed and
- * this rejects with the console's tail.
+ * Boots the image. `exited` settles when the VM powers itself off (-no-reboot
+ * turns the guest's poweroff into qemu's exit); on a timeout qemu is killed and
+ * it rejects with the console's tail.
  */
-export async function bootVm(vm: VmImage, opts: BootOptions): Promise<void> {
+export function startVm(vm: VmImage, opts: BootOptions): RunningVm {
   const append = `root=/dev/vda rw console=ttyS0 selinux=1 security=selinux enforcing=${opts.enforcing ? 1 : 0} panic=-1`;
   // -accel kvm hangs on these machines (a nested "PVM" KVM): software emulation.
   const args = ['-accel', 'tcg,thread=multi', '-cpu', 'max', '-m', '2048', '-smp', '2', '-nographic', '-no-reboot', '-nic', 'none'];
   args.push('-kernel', vm.kernel, '-initrd', vm.initrd, '-append', append);
   args.push('-drive', `file=${vm.image},format=raw,if=virtio`);
+  args.push('-device', 'virtio-serial-pci', '-chardev', `socket,id=agent,path=${opts.agentSocket},server=on,wait=off`);
+  args.push('-device', 'virtserialport,chardev=agent,name=org.sandbox.agent');
   const log = createWriteStream(opts.consoleLog);
   const child = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(log);
@@ -60,16 +72,25 @@ export async function bootVm(vm: VmImage, opts: BootOptions): Promise<void> {
     timedOut = true;
     child.kill('SIGKILL');
   }, opts.timeoutMs);
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  clearTimeout(timer);
-  await new Promise((r) => log.end(r));
-  if (timedOut || code !== 0) {
-    const tail = (await fs.readFile(opts.consoleLog, 'utf8')).split('\n').slice(-30).join('\n');
-    throw new Error(`the VM ${timedOut ? `did not power off within ${opts.timeoutMs / 1000} s` : `exited ${code}`}; console:\n${tail}`);
-  }
+  const exited = (async () => {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', resolve);
+    });
+    clearTimeout(timer);
+    await new Promise((r) => log.end(r));
+    if (timedOut || code !== 0) {
+      const tail = (await fs.readFile(opts.consoleLog, 'utf8')).split('\n').slice(-30).join('\n');
+      throw new Error(`the VM ${timedOut ? `did not power off within ${opts.timeoutMs / 1000} s` : `exited ${code}`}; console:\n${tail}`);
+    }
+  })();
+  exited.catch(() => {}); // seen by whoever awaits it
+  return {
+    exited,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
 }
 
 /** A file of the (powered off) image's ext4 file system, or undefined if it is not there. */

@@ -4,6 +4,9 @@
 // every verdict is made from outside.
 import type { SandboxHost } from '../sandbox-host.js';
 
+/** What the corpus asks of a host: commands as root outside every sandbox, and the tool. */
+export type ProbeHost = Pick<SandboxHost, 'exec' | 'sh' | 'ok' | 'sandbox' | 'mainPid'>;
+
 export const TREE = (sandbox: string) => `/var/lib/sandbox/${sandbox}`;
 /** The runner's state directory, as the test host sees it. */
 export const STATE = (sandbox: string) => `${TREE(sandbox)}/var/lib/sbxescape`;
@@ -22,7 +25,7 @@ export interface ProbeOptions {
 }
 
 /** Queues `script` as probe `name` in `sandbox`'s runner and waits for its exit status. */
-export async function runProbe(h: SandboxHost, sandbox: string, name: string, script: string, opts: ProbeOptions = {}): Promise<ProbeRun> {
+export async function runProbe(h: ProbeHost, sandbox: string, name: string, script: string, opts: ProbeOptions = {}): Promise<ProbeRun> {
   const q = `${STATE(sandbox)}/queue`;
   const put = await h.exec(['sh', '-c', 'cat > "$1.tmp" && mv "$1.tmp" "$1.sh"', 'sh', `${q}/${name}`], { input: script });
   if (put.exitCode !== 0) throw new Error(`could not queue probe ${name} in ${sandbox}: ${put.stderr}`);

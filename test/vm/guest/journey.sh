@@ -3,8 +3,10 @@
 # shell on the serial console (unconfined_t, as an admin's shell is), with the
 # sandbox RPM and its policy module installed. It records one line per check
 # in $OUT/results ("ok NAME", "not ok NAME: why", "data KEY VALUE"), copies
-# the audit log and doctor's report next to it, and powers the VM off. The
-# host reads $OUT back out of the image and asserts (test/vm/selinux-vm.test.ts).
+# the audit log and doctor's report next to it. Then the login shell runs the
+# agent the host's test drives (the escape corpus, then guest/finish.sh, which
+# powers off); the host reads $OUT back out of the image and asserts
+# (test/vm/selinux-vm.test.ts).
 set -u
 export HOME=/root LC_ALL=C PATH=/usr/sbin:/usr/bin:/sbin:/bin
 OUT=/root/vmtest/out
@@ -73,7 +75,7 @@ data notypes.message "$(printf '%s' "$notypes" | head -n 1)"
 check notypes.nothing-written test ! -e /var/lib/sandbox/notypes -a ! -e /etc/sandbox/notypes.sandbox
 mv "$lxc.orig" "$lxc"
 
-sandbox create -u apache2.service web1 >"$OUT/create.out" 2>"$OUT/create.err"
+sandbox create -u apache2.service -p 8080:80 web1 >"$OUT/create.out" 2>"$OUT/create.err"
 data create.web1.exit $?
 data create.web1.stderr "$(tr '\n' ' ' <"$OUT/create.err")"
 check create.web2 sandbox create -u apache2.service web2
@@ -118,11 +120,15 @@ data exec.context "$(sandbox exec web1 -- cat /proc/self/attr/current | tr -d '\
 check exec.context test "$(sandbox exec web1 -- cat /proc/self/attr/current | tr -d '\0')" = "$(field web1 processContext)"
 # The Landlock helper runs the start commands; this kernel's answer is in the journal.
 data landlock.web1 "$(journalctl -u apache2@web1.service -o cat --no-pager | grep -m1 sandbox-landlock)"
-# Not here yet: a published port (systemd refuses an admin's start of the
-# linked socket template, labelled lib_t, not systemd_unit_file_t) and exec's
-# view of the tree (cat of the page came back empty in one run, right in the
-# next; not understood yet): what it says is kept for the next look.
+# exec sees the sandbox's tree: the page written into web1's tree.
 data exec.tree "$(sandbox exec web1 -- cat /var/www/html/index.html 2>&1 | head -n 3 | tr '\n' ' ')"
+check exec.tree test "$(sandbox exec web1 -- cat /var/www/html/index.html)" = one
+# web1's port 80, published on the VM's port 8080: systemd listens in the
+# VM's network namespace, systemd-socket-proxyd forwards into web1's, in the
+# type the policy gives the proxy.
+check publish.serves test "$(curl -sS --max-time 10 http://127.0.0.1:8080/)" = one
+data publish.proxy "$(ps -eo label=,comm= | grep systemd-socket- | head -n 1)"
+check publish.proxy-label sh -c 'ps -eo label=,comm= | grep -q "^system_u:system_r:systemd_socket_proxyd_t:s0 systemd-socket-"'
 # Limits under a real PID 1 (the throwaway host has no controllers to enforce
 # them): set applies them to the running unit's cgroup at once, and with
 # tasks=5 a command entered into the sandbox cannot fork a sixth task.
@@ -199,10 +205,6 @@ journalctl -o short --no-pager -u 'apache2@*' -u 'sbxdemo@*' >"$OUT/services.log
 cp /var/log/audit/audit.log "$OUT/audit.log"
 data audit.copy $?
 
-# Erasing the package removes its policy module (the RPM's %postun), once no sandbox is left.
-check delete.all sandbox delete --force web1 web2 demo1 demo2
-check rpm-erase rpm -e sandbox
-check module-removed sh -c '! semodule -l | grep -qx sandbox_units'
-record done
-sync
-systemctl poweroff
+# The host's test now drives the VM through guest/agent.mjs (the escape
+# corpus), then runs guest/finish.sh, which erases the package and powers off.
+record journey-done
