@@ -86,10 +86,13 @@ echo one >/var/lib/sandbox/web1/var/www/html/index.html
 echo two >/var/lib/sandbox/web2/var/www/html/index.html
 # demo1 logs three ways from inside its own unit (its private /run, its
 # context): stdout/stderr (the stream systemd connected), syslog(3) through
-# /dev/log, and the journal's native protocol; written as an admin would.
+# /dev/log, and the journal's stream protocol (systemd-cat); written as an
+# admin would. The senders stay a while: journald names the unit from the
+# sender's /proc/PID, which a process that has already exited no longer has
+# (under the VM's load one such line once came without its unit).
 mkdir -p /etc/systemd/system/sbxdemo@demo1.service.d
 printf '%s\n' '[Service]' \
-	"ExecStartPost=/bin/sh -c 'echo via-stdout; logger -t sbxprobe via-syslog; echo via-native | systemd-cat -t sbxprobe'" \
+	"ExecStartPost=/bin/sh -c 'echo via-stdout; { echo via-syslog; sleep 2; } | logger -t sbxprobe; { echo via-native; sleep 2; } | systemd-cat -t sbxprobe'" \
 	>/etc/systemd/system/sbxdemo@demo1.service.d/90-vmtest-logging.conf
 systemctl daemon-reload
 check start sandbox start web1 web2 demo1 demo2 demo3
