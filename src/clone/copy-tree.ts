@@ -77,9 +77,10 @@ class TreeCopy {
       this.result.entries++;
       await this.xattrs.addPinned(pinnedPathForChild(e.fd), to, e.handle);
     };
-    if (e.stats.dev !== this.dev) {
+    // Directories only: on overlayfs (a container's root) a file reports the device of its layer.
+    if (type === 'dir' && e.stats.dev !== this.dev) {
       await e.handle.close();
-      return this.skip(rel, 'another file system: not entered');
+      return this.skip(rel, 'a mount point: not entered');
     }
     if (isSpecial(type)) {
       await e.handle.close();

@@ -35,7 +35,7 @@ export function checkCloneArgs(argv: ArgumentsCamelCase<CloneArgs>): void {
 
 export const cloneCommand: CommandModule<GlobalArgs, CloneArgs> = {
   command: 'clone <source> <name>',
-  describe: 'make a new sandbox from an existing one: a copy of its tree with a label, units and record of its own',
+  describe: 'copy a sandbox into a new one with its own label and units',
   builder: (y) =>
     y
       .positional('source', { type: 'string', demandOption: true, describe: 'the sandbox to copy' })
