@@ -5,9 +5,12 @@
 // a whole one; bad input is one line, its exit code, nothing written.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import path from 'node:path';
+import { findProjectDir } from '../host/throwaway-host.js';
 import { CLI, bootSandboxHost, type SandboxHost } from './sandbox-host.js';
 
 let h: SandboxHost;
+const RACER = path.join(findProjectDir(), 'test/integration/fixtures/racer.py');
 const STATE_DIRS = ['/etc/systemd/system', '/etc/sandbox', '/var/lib/sandbox'];
 const unit = (n: string) => `apache2@${n}.service`;
 const tree = (n: string) => `/var/lib/sandbox/${n}`;
@@ -168,6 +171,27 @@ test('delete of a clone leaves its source as it was', async () => {
   for (const n of ['web2', 'web3']) assert.is((await h.sandbox('delete', '--force', n)).exitCode, 0);
   assert.is(await sourceState('web1'), before);
   assert.is((await h.curlIn(await h.mainPid(unit('web1')), 'http://127.0.0.1/')).stdout, 'one\n');
+  assert.is(await consistency(), 'ok');
+});
+
+test("a process of the source swapping its directories for links to the host's /etc while it is cloned: nothing of the host reaches the clone", async () => {
+  const html = `${tree('web1')}/var/www/html`;
+  // a/b/c, each level swapped (renameat2 RENAME_EXCHANGE) with a link to /etc, as the sandbox's root could
+  await h.ok(`mkdir -p ${html}/a/b/c && for d in a a/b a/b/c; do echo mine > ${html}/$d/mine; done && ln -s /etc ${html}/la && ln -s /etc ${html}/a/lb && ln -s /etc ${html}/a/b/lc`);
+  const pairs = ['a', 'la', 'a/b', 'a/lb', 'a/b/c', 'a/b/lc'].map((p) => `${html}/${p}`).join(' ');
+  const racer = Number((await h.ok(`setsid python3 ${RACER} ${pairs} </dev/null >/dev/null 2>&1 & echo $!`)).trim());
+  try {
+    for (let i = 0; i < 5; i++) {
+      const r = await h.sandbox('clone', 'web1', 'web4');
+      assert.is(r.exitCode, 0, r.stderr);
+      const found = await h.ok(`find ${tree('web4')}/var/www/html \\( -name shadow -o -name passwd -o -name sandbox \\) -not -type l`);
+      assert.is(found, '', `copy ${i}`);
+      assert.is((await h.sandbox('delete', 'web4')).exitCode, 0);
+    }
+  } finally {
+    await h.ok(`kill ${racer}`);
+  }
+  await h.ok(`rm -r ${html}/a ${html}/la`);
   assert.is(await consistency(), 'ok');
 });
 
