@@ -3,6 +3,7 @@
 // verb needs before its handler runs (guards in table.ts).
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from './common.js';
+import { checkCloneArgs, cloneCommand } from './clone.js';
 import { createCommand, createRequests } from './create.js';
 import { deleteCommand } from './delete.js';
 import { doctorCommand } from './doctor.js';
@@ -29,6 +30,7 @@ const live = (verb: string) => ({ root: false, live: verb, recover: true });
 /** verb: root on a live host | a running systemd | recovery first. */
 export const commands: Command[] = [
   row(createCommand, { root: (a) => !a.dryRun, live: (a) => (a.now ? 'create --now' : false), recover: true, validate: createRequests }),
+  row(cloneCommand, { root: (a) => !a.dryRun, live: (a) => (a.now ? 'clone --now' : false), recover: true, validate: checkCloneArgs }),
   row(startCommand, { ...live('start'), validate: checkJobArgs }),
   row(stopCommand, { ...live('stop'), validate: checkJobArgs }),
   row(restartCommand, { ...live('restart'), validate: checkJobArgs }),

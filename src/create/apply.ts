@@ -37,7 +37,7 @@ async function exists(p: string): Promise<boolean> {
 }
 
 /** Nothing of the sandbox may exist yet. */
-export async function assertFree(paths: Paths, plan: CreatePlan): Promise<void> {
+export async function assertFree(paths: Paths, plan: NewSandbox): Promise<void> {
   if (await exists(recordPath(paths, plan.name))) throw new ConflictError(`sandbox '${plan.name}' already exists`);
   if (await exists(paths.host(plan.tree))) {
     throw new ConflictError(`${paths.host(plan.tree)} already exists but no sandbox '${plan.name}' is recorded; 'sandbox doctor --repair' cleans it up`);
@@ -69,7 +69,39 @@ export async function nameTaken(paths: Paths, name: string): Promise<boolean> {
   return exists(recordPath(paths, name));
 }
 
+/** What a new sandbox (made by create or clone) is, apart from how its tree is filled. */
+export type NewSandbox = Pick<CreatePlan, 'name' | 'tree' | 'label' | 'files' | 'record'>;
+
+/** How the staging tree of a new sandbox is filled (copied and labelled), and what says so. */
+export interface TreeFill {
+  /** Names the operation in crash points and in the intent recovery reads ('create' or 'clone'). */
+  op: 'create' | 'clone';
+  fill: (staging: string) => Promise<void>;
+}
+
 export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHooks): Promise<void> {
+  const say = hooks.progress ?? (() => {});
+  await applyNewSandbox(paths, plan, hooks, {
+    op: 'create',
+    fill: async (staging) => {
+      say(`Copying ${plan.payload.entries.length} paths of ${plan.record.packages.join(', ')} into ${plan.tree}`);
+      await copyPlan(paths, { entries: plan.payload.entries, excludes: plan.payload.excludes }, staging, { onProgress: hooks.onCopy });
+      crashPoint('create:copied');
+      for (const d of plan.create) await mkdirInside(staging, d.path, d);
+      say(`Labelling the tree ${plan.label.fileContext}`);
+      await labelTree(staging, plan.label.fileContext);
+      crashPoint('create:labelled');
+    },
+  });
+}
+
+/**
+ * The all-or-nothing part create and clone share: the intent, the staging
+ * directory filled by `how`, the tree published with one rename, the
+ * manifest, the units, and the record last (the commit point).
+ */
+export async function applyNewSandbox(paths: Paths, plan: NewSandbox, hooks: ApplyHooks, how: TreeFill): Promise<void> {
+  const op = how.op;
   const undo = new Undo();
   undo.push('label reservation', () => hooks.labels.release(plan.name));
   const say = hooks.progress ?? (() => {});
@@ -78,7 +110,7 @@ export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHo
     await fs.mkdir(paths.stateDir, { recursive: true, mode: 0o711 });
     await fs.mkdir(paths.configDir, { recursive: true, mode: 0o755 });
     const written = [manifestPath(paths, plan.name), ...plan.files.map((f) => paths.host(f.path)), recordPath(paths, plan.name)];
-    const intent: CreateIntent = { pid: process.pid, name: plan.name, files: [], temps: written.map((f) => tempPathOf(f)) };
+    const intent: CreateIntent = { pid: process.pid, name: plan.name, files: [], temps: written.map((f) => tempPathOf(f)), ...(op === 'clone' ? { op } : {}) };
     for (const f of plan.files) if (!(await exists(paths.host(f.path)))) intent.files.push({ path: paths.host(f.path), role: f.role });
     await takeIntent(paths, intent);
     undo.push('intent', () => dropIntent(paths, plan.name));
@@ -88,21 +120,15 @@ export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHo
     await removeInside([paths.stateDir], staging);
     await fs.mkdir(staging, { mode: 0o700 });
     undo.push(`staging ${staging}`, () => removeInside([paths.stateDir], staging));
-    crashPoint('create:staging');
+    crashPoint(`${op}:staging`);
 
-    say(`Copying ${plan.payload.entries.length} paths of ${plan.record.packages.join(', ')} into ${plan.tree}`);
-    await copyPlan(paths, { entries: plan.payload.entries, excludes: plan.payload.excludes }, staging, { onProgress: hooks.onCopy });
-    crashPoint('create:copied');
-    for (const d of plan.create) await mkdirInside(staging, d.path, d);
-    say(`Labelling the tree ${plan.label.fileContext}`);
-    await labelTree(staging, plan.label.fileContext);
-    crashPoint('create:labelled');
+    await how.fill(staging);
     const manifest = formatManifest(await buildManifest(staging));
 
     const tree = paths.host(plan.tree);
     await fs.rename(staging, tree);
     undo.push(`tree ${tree}`, () => removeInside([paths.stateDir], tree));
-    crashPoint('create:published-tree');
+    crashPoint(`${op}:published-tree`);
     await writeFileAtomic(manifestPath(paths, plan.name), manifest, 0o600);
     undo.push('manifest', () => removeInside([paths.stateDir], manifestPath(paths, plan.name)));
 
@@ -114,12 +140,12 @@ export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHo
       if (!existed) undo.push(f.path, () => removeGenerated(owned, file, f.role));
       if (f.linkTo !== undefined) await writeLinkAtomic(file, f.linkTo);
       else await writeGenerated(file, f.content);
-      crashPoint(`create:wrote-${f.role}`);
+      crashPoint(`${op}:wrote-${f.role}`);
     }
     await writeFileAtomic(recordPath(paths, plan.name), serializeRecord(plan.record));
     // Undone first if the label commit fails (a full disk): a failed create leaves no record.
     undo.push('record', () => removeInside([paths.configDir], recordPath(paths, plan.name)));
-    crashPoint('create:recorded');
+    crashPoint(`${op}:recorded`);
     await hooks.labels.commit(plan.name);
     await dropIntent(paths, plan.name);
     undo.done();

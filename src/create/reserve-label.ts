@@ -11,6 +11,9 @@ import { NO_LABEL_OPS, type LabelOps } from '../labels/ops.js';
 import type { CreateRequest } from './request.js';
 import type { PlannedLabel } from './plan.js';
 
+/** What the label depends on: whose it is, and whether it is drawn or given (create or clone). */
+export type LabelRequest = Pick<CreateRequest, 'name' | 'security'>;
+
 export interface LabelChoice {
   planned: PlannedLabel;
   /** Shown after the level in --dry-run. */
@@ -28,7 +31,7 @@ export async function openLabels(paths: Paths, config?: ToolConfig) {
  * policy: checked before a label is reserved or a file written, since
  * labelling the tree or starting the unit would fail halfway otherwise.
  */
-async function assertContextsInPolicy(paths: Paths, se: Readiness, req: CreateRequest): Promise<void> {
+async function assertContextsInPolicy(paths: Paths, se: Readiness, req: LabelRequest): Promise<void> {
   const contexts = se.contexts;
   // A static label is a whole context, or a level for the policy's process type.
   const staticContext =
@@ -56,7 +59,7 @@ export function checkStaticType(label: string, contexts: ContainerContexts): voi
 }
 
 /** Reserve the sandbox's label (dynamic or static); a dry run reserves nothing. */
-export async function labelFor(paths: Paths, config: ToolConfig, req: CreateRequest, opts: { dryRun: boolean }): Promise<LabelChoice> {
+export async function labelFor(paths: Paths, config: ToolConfig, req: LabelRequest, opts: { dryRun: boolean }): Promise<LabelChoice> {
   const se = await selinuxReadiness(paths);
   const contexts = se.contexts;
   if (req.security.kind === 'static') checkStaticType(req.security.label, contexts);

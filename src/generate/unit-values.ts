@@ -48,6 +48,32 @@ export function bindPathItem(what: string, source: string, dest: string): string
 }
 
 /**
+ * The inverse of bindPathItem: [SOURCE, DEST] of an item it wrote, or
+ * undefined for any other (one bindPathItem would not write back as it is).
+ */
+export function readBindPathItem(item: string): [source: string, dest: string] | undefined {
+  const words = [''];
+  let quote = '';
+  for (let i = 0; i < item.length; i++) {
+    const c = item[i]!;
+    if (quote) {
+      if (c === quote) quote = '';
+      else words[words.length - 1] += c;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '\\' && i + 1 < item.length) words[words.length - 1] += item[++i];
+    else if (c === ':') words.push('');
+    else words[words.length - 1] += c;
+  }
+  if (quote || words.length !== 2) return undefined;
+  const [source, dest] = words.map((w) => w.replace(/%%/g, '%')) as [string, string];
+  try {
+    return bindPathItem('path', source, dest) === item ? [source, dest] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * One argument of an Exec*= command line: systemd splits it with
  * EXTRACT_UNQUOTE|EXTRACT_CUNESCAPE, then expands % specifiers per word and
  * $VAR at run time. Written in double quotes with '\' and '"' escaped,

@@ -14,6 +14,8 @@ export interface CreateIntent {
   files: OwnedFile[];
   /** Temp files this create's atomic writes may leave if it is killed (absent in intents of older versions). */
   temps?: string[];
+  /** 'clone' when `sandbox clone` made it (absent: a create); recovery names it so. */
+  op?: 'clone';
 }
 
 /** Written whole, then linked into place: link() fails if another create holds the name. */

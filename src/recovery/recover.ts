@@ -5,7 +5,7 @@
 // rollback of a dead create, finishing an interrupted delete, label
 // reclamation (stale-labels.ts) and whether a writer still runs (pid-alive.ts).
 // - a delete marker (.deleting-NAME.sandbox): the delete is finished;
-// - a create intent (.creating-NAME) whose process is dead: if the record was
+// - a create (or clone) intent (.creating-NAME) whose process is dead: if the record was
 //   written the create is complete (only the label commit and the intent are
 //   left); otherwise everything the intent names is removed and the label freed;
 // - a label reserved by a create killed before it wrote its intent: released.
@@ -69,7 +69,7 @@ export async function recover(paths: Paths, labels: LabelOps, say: (s: string) =
     } else {
       await rollBackCreate(paths, name, intent, labels);
       report.rolledBack.push(name);
-      say(`sandbox: rolled back the interrupted create of '${name}'`);
+      say(`sandbox: rolled back the interrupted ${intent?.op ?? 'create'} of '${name}'`);
     }
   }
   for (const name of await reclaimStaleLabels(paths)) {

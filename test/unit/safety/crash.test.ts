@@ -1,7 +1,7 @@
-// Never half-made: `create` and `delete` are SIGKILLed at every crash point in
-// src/ and at random moments; the next command (which runs recovery) must
-// leave every sandbox whole or gone, nothing orphaned, and the package's own
-// files as they were. Each trial works on its own `cp -a` of a fixture root.
+// Never half-made: `create`, `clone` and `delete` are SIGKILLed at every crash
+// point in src/ and at random moments; the next command (which runs recovery)
+// must leave every sandbox whole or gone, nothing orphaned, the package's own
+// files as they were, and a clone's source as it was. Each trial works on its own `cp -a` of a fixture root.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { promises as fs } from 'node:fs';
@@ -16,7 +16,7 @@ const MAX_DELAY_MS = 300;
 // Two trials at a time: each is a handful of short processes on its own root.
 const WIDTH = 2;
 
-type Op = 'create' | 'delete';
+type Op = 'create' | 'delete' | 'clone';
 type Scenario = 'alone' | 'beside';
 type Kill = { point: string } | { delayMs: number };
 
@@ -48,6 +48,7 @@ function template(op: Op, scenario: Scenario): Promise<string> {
         const root = await copyRoot(fixture, path.join(work, `template-${key}`));
         if (scenario === 'beside') await ok(root, ['create', '-u', 'sbxdemo.service', 'base']);
         if (op === 'delete') await ok(root, ['create', '-u', 'sbxdemo.service', 'victim']);
+        if (op === 'clone') await ok(root, ['create', '-u', 'sbxdemo.service', '--memory', '64M', 'src']);
         return root;
       })(),
     );
@@ -55,11 +56,15 @@ function template(op: Op, scenario: Scenario): Promise<string> {
   return templates.get(key)!;
 }
 
-// The values the dynamic crash point names take in a create of 'x' from sbxdemo.service.
+// The values the dynamic crash point names take in a create of 'x' from
+// sbxdemo.service, and in a clone of it as 'x' (sbxdemo has no vendor
+// template: the clone writes no service body, and the shared target is there).
 const EXPANSIONS: Record<string, string[]> = {
+  '${op}': ['create', 'clone'],
   '${f.role}': ['service', 'dropin', 'target', 'profile'],
   '${path.basename(file)}': ['x', 'sbxdemo@.service', '50-sandbox.conf', 'sbxdemo-sandboxes.target', 'x.sandbox'],
 };
+const NOT_IN_A_CLONE = new Set(['clone:wrote-service', 'clone:wrote-target']);
 
 /** Every crashPoint('…') name in src/, its ${…} parts expanded. */
 async function crashPoints(): Promise<string[]> {
@@ -76,13 +81,14 @@ async function crashPoints(): Promise<string[]> {
   };
   await visit(src);
   const out: string[] = [];
-  for (const n of names) {
+  const expand = (n: string): void => {
     const part = /\$\{[^}]+\}/.exec(n)?.[0];
     if (part === undefined) out.push(n);
-    else if (EXPANSIONS[part]) for (const v of EXPANSIONS[part]) out.push(n.replace(part, v));
+    else if (EXPANSIONS[part]) for (const v of EXPANSIONS[part]) expand(n.replace(part, v));
     else throw new Error(`crash point ${n}: add the values of ${part} to EXPANSIONS`);
-  }
-  return out.sort();
+  };
+  for (const n of names) expand(n);
+  return out.filter((p) => !NOT_IN_A_CLONE.has(p)).sort();
 }
 
 function problemsWith(label: string, problems: string[]): void {
@@ -95,10 +101,27 @@ async function hostUnchanged(root: string): Promise<string[]> {
 
 const recorded = async (root: string, name: string) => (await readRecords(root)).some((r) => r.name === name);
 
+/** The source of the clone trials: its tree, record and units must never change. */
+const SOURCE_PATHS = ['/var/lib/sandbox/src', '/var/lib/sandbox/.manifests/src', '/etc/sandbox/src.sandbox', '/etc/systemd/system/sbxdemo@src.service.d'];
+const sourceBefore = new Map<string, Promise<Snapshot>>();
+
+async function sourceUnchanged(root: string, scenario: Scenario): Promise<string[]> {
+  const key = `clone-${scenario}`;
+  if (!sourceBefore.has(key)) sourceBefore.set(key, template('clone', scenario).then((t) => snapshot(t, SOURCE_PATHS)));
+  return diffSnapshots(await sourceBefore.get(key)!, (await snapshot(root, SOURCE_PATHS)) as Snapshot);
+}
+
+const ARGS: Record<Op, string[]> = {
+  create: ['create', '-u', 'sbxdemo.service', 'x'],
+  clone: ['clone', 'src', 'x'],
+  delete: ['delete', 'victim'],
+};
+const opOf = (point: string): Op => (point.startsWith('delete:') ? 'delete' : point.startsWith('clone:') ? 'clone' : 'create');
+
 /** One trial on its own root; returns what happened, for the tally. */
 async function runTrial(t: Trial, root: string, what: string): Promise<string> {
-  const name = t.op === 'create' ? 'x' : 'victim';
-  const args = t.op === 'create' ? ['create', '-u', 'sbxdemo.service', name] : ['delete', name];
+  const name = t.op === 'delete' ? 'victim' : 'x';
+  const args = ARGS[t.op];
   const killed = await sandbox(root, args, 'point' in t.kill ? { env: { SANDBOX_CRASH_AT: t.kill.point } } : { killAfterMs: t.kill.delayMs });
   if ('point' in t.kill) assert.is(killed.signal, 'SIGKILL', `${what}: the crash point was not reached (exit ${killed.code}: ${killed.stderr})`);
   else if (killed.signal === null) assert.is(killed.code, 0, `${what}: ${killed.stderr}`);
@@ -108,9 +131,10 @@ async function runTrial(t: Trial, root: string, what: string): Promise<string> {
   assert.is(next.code, 0, `${what}: list after the crash: ${next.stderr}`);
   problemsWith(`${what}, after list`, [...(await checkConsistent(root)), ...(await hostUnchanged(root))]);
   if (t.scenario === 'beside') assert.ok(await recorded(root, 'base'), `${what}: the other sandbox is gone`);
+  if (t.op === 'clone') problemsWith(`${what}, the clone's source`, await sourceUnchanged(root, t.scenario));
 
   const outcome = `${t.op} ${killed.signal ? 'killed' : 'finished'}, ${recoveryDid(next.stderr)}`;
-  if (t.op === 'create') {
+  if (t.op !== 'delete') {
     // Crashed after the commit point: it exists; before it: the name is free again.
     const made = await recorded(root, name);
     const again = await sandbox(root, args);
@@ -133,6 +157,7 @@ async function runTrial(t: Trial, root: string, what: string): Promise<string> {
 function recoveryDid(stderr: string): string {
   if (/finished the interrupted delete/.test(stderr)) return 'delete finished by recovery';
   if (/rolled back the interrupted create/.test(stderr)) return 'create rolled back by recovery';
+  if (/rolled back the interrupted clone/.test(stderr)) return 'clone rolled back by recovery';
   if (/released the label of the interrupted create/.test(stderr)) return 'label released by recovery';
   return 'nothing to recover';
 }
@@ -160,12 +185,12 @@ async function runAll(list: Trial[]): Promise<void> {
   assert.equal(failures, [], `${failures.length} of ${list.length} trials failed:\n${failures.join('\n')}`);
 }
 
-test('every crash point in src/, for create and delete, alone and beside another sandbox', async () => {
+test('every crash point in src/, for create, clone and delete, alone and beside another sandbox', async () => {
   const points = await crashPoints();
-  assert.ok(points.some((p) => p.startsWith('create:')) && points.some((p) => p.startsWith('delete:')), points.join(' '));
+  assert.ok(['create:', 'clone:', 'delete:'].every((op) => points.some((p) => p.startsWith(op))), points.join(' '));
   const list: Trial[] = [];
   for (const point of points) {
-    for (const scenario of ['alone', 'beside'] as const) list.push({ op: point.startsWith('delete:') ? 'delete' : 'create', scenario, kill: { point } });
+    for (const scenario of ['alone', 'beside'] as const) list.push({ op: opOf(point), scenario, kill: { point } });
   }
   await runAll(list);
   console.log(`  ${list.length} crash-point trials over ${points.length} points: ${points.join(' ')}`);
@@ -179,7 +204,7 @@ test(`${TIMED_TRIALS} kills at a random moment`, async () => {
   const list: Trial[] = [];
   for (let i = 0; i < TIMED_TRIALS; i++) {
     const delayMs = Math.floor(Math.random() * (MAX_DELAY_MS + 1)) + (i % 2 ? startup : 0);
-    list.push({ op: i % 4 < 2 ? 'create' : 'delete', scenario: i % 8 < 4 ? 'alone' : 'beside', kill: { delayMs } });
+    list.push({ op: (['create', 'delete', 'clone'] as const)[Math.floor(i / 2) % 3]!, scenario: i % 8 < 4 ? 'alone' : 'beside', kill: { delayMs } });
   }
   await runAll(list);
   console.log(`  ${TIMED_TRIALS} timed trials (0-${MAX_DELAY_MS} ms, half of them after a ${startup} ms start-up)`);

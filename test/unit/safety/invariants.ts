@@ -129,7 +129,8 @@ export async function checkConsistent(root: string): Promise<string[]> {
     const shared = /^(.+)(@\.service|-sandboxes\.target)$/.exec(n);
     if (dropIn && names.has(dropIn[2]!) && records.find((r) => r.name === dropIn[2])!.units.map(prefixOf).includes(dropIn[1]!)) {
       const inside = await ls(at(UNITS, n));
-      if (inside.join(' ') !== '40-profile.conf 50-sandbox.conf') problems.push(`${UNITS}/${n} holds ${inside.join(' ') || 'nothing'}`);
+      // 45-limits.conf only when the sandbox has limits (create --memory …; a clone keeps its source's).
+      if (!['40-profile.conf 50-sandbox.conf', '40-profile.conf 45-limits.conf 50-sandbox.conf'].includes(inside.join(' '))) problems.push(`${UNITS}/${n} holds ${inside.join(' ') || 'nothing'}`);
     } else if (shared && services.has(shared[1]!)) continue;
     else problems.push(`orphan ${UNITS}/${n}`);
   }

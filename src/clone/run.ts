@@ -1,0 +1,65 @@
+// The clone engine: a new label reserved, the plan made and carried out with
+// create's all-or-nothing steps (create/apply.ts): the source's tree copied
+// (copy-tree.ts) into a staging directory and labelled, published with one
+// rename, then units, manifest and the record last. The source is only read.
+import type { ToolConfig } from '../config/tool-config.js';
+import type { Paths } from '../paths.js';
+import { applyNewSandbox, assertFree } from '../create/apply.js';
+import { labelFor } from '../create/reserve-label.js';
+import { crashPoint } from '../apply/crash-point.js';
+import { withInterruptGuard } from '../apply/interrupt.js';
+import { labelTree } from '../payload/label.js';
+import type { PlanNote } from '../payload/rules.js';
+import { reclaimOwnLabels } from '../recovery/stale-labels.js';
+import { logEvent } from '../journal/write.js';
+import { copyTree } from './copy-tree.js';
+import type { CloneFacts } from './gather.js';
+import { planClone, type ClonePlan, type ClonePlanContext } from './plan.js';
+
+export interface CloneDone {
+  plan: ClonePlan;
+  /** What the copy left out: special files, other file systems, entries gone while it ran. */
+  skipped: PlanNote[];
+}
+
+async function reserveAndApply(paths: Paths, config: ToolConfig, facts: CloneFacts, name: string, ctx: ClonePlanContext, say: (s: string) => void): Promise<CloneDone> {
+  const label = await labelFor(paths, config, { name, security: { kind: 'dynamic' } }, { dryRun: false });
+  crashPoint('clone:label-reserved');
+  let plan: ClonePlan;
+  try {
+    plan = planClone(facts, name, label.planned, ctx);
+    await assertFree(paths, plan);
+  } catch (e) {
+    await label.labels.release(name);
+    throw e;
+  }
+  let skipped: PlanNote[] = [];
+  await applyNewSandbox(paths, plan, { progress: say, labels: label.labels }, {
+    op: 'clone',
+    fill: async (staging) => {
+      say(`Copying ${plan.source.tree} into ${plan.tree}`);
+      skipped = (await copyTree(paths.host(plan.source.tree), staging)).skipped;
+      crashPoint('clone:copied');
+      say(`Labelling the tree ${plan.label.fileContext}`);
+      await labelTree(staging, plan.label.fileContext);
+      crashPoint('clone:labelled');
+    },
+  });
+  return { plan, skipped };
+}
+
+/** Clone facts.source as `name`; on failure nothing is left (and what a cut-short label write left is reclaimed now). */
+export async function cloneSandbox(paths: Paths, config: ToolConfig, facts: CloneFacts, name: string, ctx: ClonePlanContext, say: (s: string) => void): Promise<CloneDone> {
+  let done: CloneDone;
+  try {
+    done = await withInterruptGuard(() => reserveAndApply(paths, config, facts, name, ctx, say));
+  } catch (e) {
+    await reclaimOwnLabels(paths).catch(() => undefined);
+    throw e;
+  }
+  const { plan } = done;
+  for (const u of plan.units) {
+    await logEvent({ name, unit: u, label: plan.label.level, action: 'clone', message: `sandbox ${name}: cloned from ${plan.source.name} as ${u} with label ${plan.label.level}` });
+  }
+  return done;
+}
