@@ -38,16 +38,10 @@ export function checkExecArgs(argv: Args): string[] {
   return command;
 }
 
-/**
- * A terminal by default only when both ends are one: `x=$(sandbox exec …)` in
- * an admin's shell gets the command's bytes, not a terminal's CR LF.
- */
-const interactive = () => Boolean(process.stdin.isTTY && process.stdout.isTTY);
-
 const ttyOption = {
   alias: 't',
   type: 'boolean',
-  describe: 'give the command a terminal of its own (default: when stdin and stdout are terminals); never the caller\'s own',
+  describe: 'give the command a terminal of its own (default: when stdin is a terminal); never the caller\'s own',
 } as const;
 const userOption = { type: 'string', describe: "run as USER (a name or uid of the sandbox's user database) instead of root" } as const;
 
@@ -66,7 +60,7 @@ export const execCommand: CommandModule<GlobalArgs, Args> = {
         'The exit status is the command\'s (127: it could not be run); a failure of sandbox itself prints one "sandbox:" line (3 no such sandbox or user, 4 not running).',
       ) as never,
   handler: async (argv) => {
-    await enter(argv, checkExecArgs(argv), argv.tty ?? interactive());
+    await enter(argv, checkExecArgs(argv), argv.tty ?? Boolean(process.stdin.isTTY));
   },
 };
 
@@ -76,6 +70,6 @@ export const shellCommand: CommandModule<GlobalArgs, Args> = {
   builder: (y) => y.positional('name', { type: 'string', demandOption: true }).option('user', userOption).option('tty', ttyOption).example('$0 shell web1', '') as never,
   handler: async (argv) => {
     // A login shell of the sandbox's /bin/sh: every service image has it; the user's own shell may be nologin.
-    await enter(argv, ['/bin/sh', '-l'], argv.tty ?? interactive());
+    await enter(argv, ['/bin/sh', '-l'], argv.tty ?? Boolean(process.stdin.isTTY));
   },
 };
