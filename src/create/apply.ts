@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ConflictError } from '../errors.js';
 import type { Paths } from '../paths.js';
 import { serializeRecord } from '../config/record.js';
-import { instanceName, isShippedLink, manifestPath, recordPath, stagingDir, tempPathOf } from '../layout.js';
+import { baseDir, instanceName, isShippedLink, manifestPath, recordPath, stagingDir, tempPathOf } from '../layout.js';
 import type { LabelOps } from '../labels/ops.js';
 import { dropIntent, takeIntent, type CreateIntent } from '../recovery/intent.js';
 import { copyPlan, type CopyProgress } from '../payload/copy.js';
@@ -21,6 +21,7 @@ import { Undo } from '../apply/undo.js';
 import { mkdirInside } from '../apply/mkdir-inside.js';
 import type { CreatePlan } from './plan.js';
 import { crashPoint } from '../apply/crash-point.js';
+import { copyBase, removeBase } from '../upgrade/base-copy.js';
 
 export interface ApplyHooks {
   progress?: (message: string) => void;
@@ -93,6 +94,11 @@ export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHo
     say(`Copying ${plan.payload.entries.length} paths of ${plan.record.packages.join(', ')} into ${plan.tree}`);
     await copyPlan(paths, { entries: plan.payload.entries, excludes: plan.payload.excludes }, staging, { onProgress: hooks.onCopy });
     crashPoint('create:copied');
+    // The merge ancestor of a later upgrade, where the sandbox cannot write it.
+    const base = baseDir(paths, plan.name);
+    await removeBase(paths, base);
+    undo.push(`base ${base}`, () => removeBase(paths, base));
+    await copyBase(paths, plan.base, base);
     for (const d of plan.create) await mkdirInside(staging, d.path, d);
     say(`Labelling the tree ${plan.label.fileContext}`);
     await labelTree(staging, plan.label.fileContext);
