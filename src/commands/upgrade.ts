@@ -4,7 +4,7 @@ import type { CommandModule } from 'yargs';
 import { ExitCode, UsageError, isSandboxError } from '../errors.js';
 import { listRecords } from '../config/record.js';
 import { readToolConfig } from '../config/tool-config.js';
-import { requireRecords } from '../lifecycle/sandboxes.js';
+import { requireRecords, sandboxesOfService } from '../lifecycle/sandboxes.js';
 import { SystemdClient } from '../systemd/client.js';
 import { installedHelper } from '../landlock/helper.js';
 import { VERSION } from '../version.js';
@@ -17,7 +17,8 @@ import { pathsOf, setExitCode, withJson, type GlobalArgs, type JsonArgs } from '
 
 export interface UpgradeArgs extends GlobalArgs, JsonArgs {
   names: string[];
-  all?: boolean;
+  /** '' (a bare --all): every sandbox; UNIT: every sandbox made from it (as start --all UNIT). */
+  all?: string;
   check?: boolean;
   dryRun?: boolean;
 }
@@ -25,8 +26,8 @@ export interface UpgradeArgs extends GlobalArgs, JsonArgs {
 /** Names or --all (--check alone means all); checked before the guards. */
 export function checkUpgradeArgs(argv: UpgradeArgs): void {
   const names = argv.names ?? [];
-  if (names.length && argv.all) throw new UsageError('give sandbox names or --all, not both');
-  if (!names.length && !argv.all && !argv.check) throw new UsageError('name at least one sandbox, or use --all (or --check)');
+  if (names.length && argv.all !== undefined) throw new UsageError('give sandbox names or --all, not both');
+  if (!names.length && argv.all === undefined && !argv.check) throw new UsageError('name at least one sandbox, or use --all (or --check)');
   if (argv.json && !argv.check) throw new UsageError('--json goes with --check');
 }
 
@@ -43,17 +44,19 @@ export const upgradeCommand: CommandModule<GlobalArgs, UpgradeArgs> = {
   builder: (y) =>
     withJson(y)
       .positional('names', { type: 'string', array: true, describe: 'sandbox names' })
-      .option('all', { type: 'boolean', describe: 'every sandbox' })
+      .option('all', { type: 'string', describe: 'every sandbox (--all UNIT: every sandbox made from that service)' })
       .option('check', { type: 'boolean', describe: 'only report which sandboxes are behind their packages; change nothing' })
       .option('dry-run', { type: 'boolean', describe: 'print every file action and write nothing' })
       .conflicts('check', 'dry-run')
       .example('$0 upgrade --check', 'which sandboxes are behind their packages')
       .example('$0 upgrade web1', 'merge, regenerate, restart web1')
+      .example('$0 upgrade --all httpd.service', 'every sandbox of httpd')
       .example('$0 upgrade --dry-run --all', 'every file action of every sandbox, nothing written') as never,
   handler: withHostErrors(async (argv) => {
     const paths = pathsOf(argv);
     const names = argv.names ?? [];
-    const records = names.length ? await requireRecords(paths, names) : await listRecords(paths);
+    const records = names.length ? await requireRecords(paths, names) : argv.all ? await sandboxesOfService(paths, argv.all) : await listRecords(paths);
+    if (argv.all && !records.length) process.stderr.write(`sandbox: no sandbox was made from ${argv.all}\n`);
     if (argv.check) {
       const drift = await sandboxDrift(paths, records);
       if (argv.json) printJson(drift);
