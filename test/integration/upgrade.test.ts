@@ -8,11 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildSbxupDeb } from '../fixtures/deb/build.js';
+import { buildFixtureRpm, buildFixtureRpmUpdate } from '../fixtures/rpm/build.js';
 import { CLI, bootSandboxHost, type SandboxHost } from './sandbox-host.js';
 
 let h: SandboxHost;
 let work: string;
 const debs: string[] = [];
+const rpms: string[] = [];
 const unit = (n: string) => `sbxup@${n}.service`;
 const tree = (n: string, p: string) => `/var/lib/sandbox/${n}${p}`;
 const cat = (p: string) => h.ok(`cat ${p}`);
@@ -23,8 +25,10 @@ const install = (v: number) => h.ok(`dpkg -i --force-confnew ${debs[v - 1]} >/de
 test.before(async () => {
   work = mkdtempSync('/var/tmp/sbx-deb-fixture-');
   for (const v of [1, 2, 3] as const) debs.push(await buildSbxupDeb(v, work));
+  rpms.push(await buildFixtureRpm(`${work}/rpm-1.0`), await buildFixtureRpmUpdate(work));
   h = await bootSandboxHost('upgrade-test', [work]);
   await install(1);
+  await h.ok(`rpm -i --nodeps ${rpms[0]} && systemctl daemon-reload`);
 });
 test.after(async () => {
   await h?.stop();
@@ -133,6 +137,22 @@ test('killed (SIGKILL) once the files are in place: the next command rolls the u
   assert.match(list.stderr, /rolled back the interrupted upgrade of 'up2'/);
   assert.equal(await Promise.all(files.map(cat)), before);
   assert.is((await h.exec(['test', '-e', '/var/lib/sandbox/.upgrading-up2'])).exitCode, 1);
+});
+
+test('the rpm backend: sbxdemo 1.0-1 → 1.1-1 (rpm -U) is seen by --check; the unchanged config is replaced, the unit regenerated, the sandbox restarted', async () => {
+  assert.is((await h.sandbox('create', '--now', '-u', 'sbxdemo.service', 'rp1')).exitCode, 0);
+  assert.match(await cat('/etc/sandbox/rp1.sandbox'), /^packageVersions="sbxdemo=1\.0-1"$/m);
+  await h.ok(`rpm -U --nodeps ${rpms[1]} && systemctl daemon-reload`);
+  assert.match((await h.sandbox('upgrade', '--check')).stdout, /^rp1\s+behind: sbxdemo 1\.0-1 → 1\.1-1$/m);
+  const r = await h.sandbox('upgrade', 'rp1');
+  assert.is(r.exitCode, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, `Copied /etc/sbxdemo/sbxdemo.conf to ${tree('rp1', '/etc/sbxdemo/sbxdemo.conf')}.`);
+  assert.match(r.stdout, /^Upgraded sandbox rp1 and restarted it\.$/m);
+  assert.match(await cat(tree('rp1', '/etc/sbxdemo/sbxdemo.conf')), /^MESSAGE=hello from 1\.1$/m);
+  assert.is((await h.ok(`systemctl show -p Description --value sbxdemo@rp1.service`)).trim(), 'sbxdemo test service for sandbox, 1.1 (sandbox rp1)');
+  assert.match(await h.ok(`for i in $(seq 50); do grep -q '1.1' ${tree('rp1', '/var/lib/sbxdemo/state')} && break; sleep 0.1; done; cat ${tree('rp1', '/var/lib/sbxdemo/state')}`), /^started hello from 1\.1$/m);
+  assert.match(await cat('/etc/sandbox/rp1.sandbox'), /^packageVersions="sbxdemo=1\.1-1"$/m);
+  assert.is((await h.sandbox('delete', '--force', 'rp1')).exitCode, 0);
 });
 
 test('delete removes the base with the sandbox; doctor finds nothing left over', async () => {

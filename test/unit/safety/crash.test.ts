@@ -164,7 +164,8 @@ test('every crash point in src/, for create and delete, alone and beside another
   const points = await crashPoints();
   assert.ok(points.some((p) => p.startsWith('create:')) && points.some((p) => p.startsWith('delete:')), points.join(' '));
   const list: Trial[] = [];
-  for (const point of points) {
+  // upgrade's points need a package update on a booted host: test/integration/upgrade.test.ts kills it at one and checks the rollback.
+  for (const point of points.filter((p) => !p.startsWith('upgrade:'))) {
     for (const scenario of ['alone', 'beside'] as const) list.push({ op: point.startsWith('delete:') ? 'delete' : 'create', scenario, kill: { point } });
   }
   await runAll(list);
