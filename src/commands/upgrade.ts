@@ -40,7 +40,7 @@ function summary(o: UpgradeOutcome, dryRun: boolean): string {
 
 export const upgradeCommand: CommandModule<GlobalArgs, UpgradeArgs> = {
   command: 'upgrade [names..]',
-  describe: "bring sandboxes forward after their package was updated: merge its new files into theirs, regenerate their units, restart (rolled back if they do not come back)",
+  describe: 'bring sandboxes forward after a package update: merge files, regenerate units, restart',
   builder: (y) =>
     withJson(y)
       .positional('names', { type: 'string', array: true, describe: 'sandbox names' })
