@@ -40,7 +40,7 @@ function summary(o: UpgradeOutcome, dryRun: boolean): string {
 
 export const upgradeCommand: CommandModule<GlobalArgs, UpgradeArgs> = {
   command: 'upgrade [names..]',
-  describe: 'bring sandboxes forward after a package update: merge files, regenerate units, restart',
+  describe: 'bring sandboxes forward after a package update (merge, restart)',
   builder: (y) =>
     withJson(y)
       .positional('names', { type: 'string', array: true, describe: 'sandbox names' })
