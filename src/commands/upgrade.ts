@@ -40,7 +40,7 @@ function summary(o: UpgradeOutcome, dryRun: boolean): string {
 
 export const upgradeCommand: CommandModule<GlobalArgs, UpgradeArgs> = {
   command: 'upgrade [names..]',
-  describe: 'bring sandboxes forward after a package update (merge, restart)',
+  describe: 'merge a package update into sandboxes, then restart them',
   builder: (y) =>
     withJson(y)
       .positional('names', { type: 'string', array: true, describe: 'sandbox names' })
