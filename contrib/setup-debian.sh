@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 packages=(
   rpm attr util-linux procps iproute2 curl dbus systemd-container   # the tool at run time, and the test host
+  diffutils                                                        # diff3: sandbox upgrade's merge (essential, listed to say so)
   apache2                                                          # the real service of the tests and the demo
   rpmlint man-db groff-base hyperfine                              # packaging checks, man page, benchmarks
   debootstrap qemu-system-x86 e2fsprogs zstd                       # the SELinux VM test (test/vm)

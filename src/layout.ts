@@ -51,6 +51,16 @@ export const STAGING_PREFIX = '.staging-';
 /** The intent of a create in progress: .creating-NAME, removed at its commit point. */
 export const INTENT_PREFIX = '.creating-';
 export const MANIFESTS_DIR = '.manifests';
+/**
+ * Pristine copies ("base") of the package files a sandbox was made from, one
+ * directory per sandbox mirroring host paths: the common ancestor of upgrade's
+ * three-way merge. Outside every tree (and root's only), so no sandbox can write it.
+ */
+export const BASE_DIR = '.base';
+/** An upgrade in progress: .upgrading-NAME holds its journal, staged files and backups; removed at its commit point. */
+export const UPGRADE_PREFIX = '.upgrading-';
+/** A merge that conflicted leaves the merged text with conflict markers here, beside the sandbox's untouched file. */
+export const SANDBOX_NEW_SUFFIX = '.sandbox-new';
 export const REGISTRY_DIR = '.labels';
 
 /** The host path of a sandbox's tree, as records store it. */
@@ -79,6 +89,22 @@ export function manifestPath(paths: Paths, name: string): string {
   return path.join(manifestsDir(paths), name);
 }
 
+export function basesDir(paths: Paths): string {
+  return path.join(paths.stateDir, BASE_DIR);
+}
+
+/** The sandbox's base: <stateDir>/.base/NAME/etc/x for the package's /etc/x as it was copied. */
+export function baseDir(paths: Paths, name: string): string {
+  return path.join(basesDir(paths), name);
+}
+
+export function upgradeDir(paths: Paths, name: string): string {
+  return path.join(paths.stateDir, `${UPGRADE_PREFIX}${name}`);
+}
+
+/** Inside .upgrading-NAME: the journal (its steps, written whole before the first change), staged files, backups, the bases. */
+export const UPGRADE_PARTS = { journal: 'journal.json', staged: 'new', backups: 'old', newBase: 'base.new', oldBase: 'base.old' } as const;
+
 /** The label registry: .labels/{pending,held,by-name}/ and its lock file. */
 export function registryDir(paths: Paths): string {
   return path.join(paths.stateDir, REGISTRY_DIR);
@@ -92,10 +118,12 @@ export type StateEntry =
   | { kind: 'staging'; name: string }
   | { kind: 'intent'; name: string }
   | { kind: 'intent-temp'; name: string; pid: number }
+  | { kind: 'upgrade'; name: string }
   | { kind: 'own' };
 
 export function stateEntry(entry: string): StateEntry {
   if (entry.startsWith(STAGING_PREFIX)) return { kind: 'staging', name: entry.slice(STAGING_PREFIX.length) };
+  if (entry.startsWith(UPGRADE_PREFIX)) return { kind: 'upgrade', name: entry.slice(UPGRADE_PREFIX.length) };
   if (entry.startsWith(INTENT_PREFIX)) {
     const tmp = /^(.*)\.(\d+)\.tmp$/.exec(entry.slice(INTENT_PREFIX.length));
     return tmp ? { kind: 'intent-temp', name: tmp[1]!, pid: Number(tmp[2]) } : { kind: 'intent', name: entry.slice(INTENT_PREFIX.length) };

@@ -2,7 +2,10 @@
 // create's all-or-nothing steps (create/apply.ts): the source's tree copied
 // (copy-tree.ts) into a staging directory and labelled, published with one
 // rename, then units, manifest and the record last. The source is only read.
+import { promises as fs } from 'node:fs';
 import type { ToolConfig } from '../config/tool-config.js';
+import { baseDir, basesDir } from '../layout.js';
+import { removeBase } from '../upgrade/base-copy.js';
 import type { Paths } from '../paths.js';
 import { applyNewSandbox, assertFree } from '../create/apply.js';
 import { labelFor } from '../create/reserve-label.js';
@@ -36,10 +39,19 @@ async function reserveAndApply(paths: Paths, config: ToolConfig, facts: CloneFac
   let skipped: PlanNote[] = [];
   await applyNewSandbox(paths, plan, { progress: say, labels: label.labels }, {
     op: 'clone',
-    fill: async (staging) => {
+    fill: async (staging, undo) => {
       say(`Copying ${plan.source.tree} into ${plan.tree}`);
       skipped = (await copyTree(paths.host(plan.source.tree), staging)).skipped;
       crashPoint('clone:copied');
+      // The source's base (its package files as it was created from them) is the clone's merge ancestor too.
+      const from = baseDir(paths, plan.source.name);
+      if (await fs.lstat(from).then((st) => st.isDirectory(), () => false)) {
+        const base = baseDir(paths, name);
+        await removeBase(paths, base);
+        undo.push(`base ${base}`, () => removeBase(paths, base));
+        await fs.mkdir(basesDir(paths), { recursive: true, mode: 0o700 });
+        await copyTree(from, base);
+      }
       say(`Labelling the tree ${plan.label.fileContext}`);
       await labelTree(staging, plan.label.fileContext);
       crashPoint('clone:labelled');

@@ -14,6 +14,7 @@ import { pathsOf, setExitCode, withJson, type GlobalArgs, type JsonArgs } from '
 import { runRecovery } from './recovery.js';
 import { bootRecovery } from './boot-recovery.js';
 import { mayChange } from './table.js';
+import { checkPackageVersions } from '../doctor/upgrade-checks.js';
 
 export interface DoctorArgs extends GlobalArgs, JsonArgs {
   repair?: boolean;
@@ -86,6 +87,7 @@ export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
       await checkDir('state directory', paths.stateDir),
       await checkDir('config directory', paths.configDir),
       ...consistency,
+      ...(await checkPackageVersions(paths)),
     ];
     const failed = checks.some((c) => c.status === 'fail');
     if (argv.json) printJson({ ok: !failed, checks });

@@ -17,6 +17,7 @@ import { listCommand } from './list.js';
 import { logsCommand } from './logs.js';
 import { statusCommand } from './status.js';
 import { guarded, type Needs } from './table.js';
+import { checkUpgradeArgs, upgradeCommand } from './upgrade.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Command = CommandModule<GlobalArgs, any>;
@@ -47,6 +48,8 @@ export const commands: Command[] = [
   row(unpublishCommand, { root: true, live: false, recover: true }),
   row(setCommand, { root: true, live: false, recover: true, validate: checkSetArgs }),
   row(deleteCommand, { root: true, live: false, recover: true }),
+  // --check and --dry-run only look (--check, run by the RPM's file trigger, not even recovery); offline (--root) the files change and nothing is restarted.
+  row(upgradeCommand, { root: (a) => !a.check && !a.dryRun, live: false, recover: (a) => !a.check, validate: checkUpgradeArgs }),
   row(labelsCommand, { root: false, live: false, recover: true }),
   // doctor only looks; --repair and --recover run recovery themselves.
   row(doctorCommand, { root: (a) => a.repair === true || a.recover === true, live: false, recover: false }),

@@ -13,7 +13,7 @@ export interface Needs<A> {
   /** A running systemd: the words naming the verb in the refusal, or false. */
   live: string | false | ((argv: ArgumentsCamelCase<A>) => string | false);
   /** Finish or roll back interrupted operations first (recovery/recover.ts). */
-  recover: boolean;
+  recover: boolean | ((argv: ArgumentsCamelCase<A>) => boolean);
   /** Checks of the command line alone, before the guards: a usage error comes first. */
   validate?: (argv: ArgumentsCamelCase<A>) => unknown;
 }
@@ -38,7 +38,7 @@ export function guarded<A extends GlobalArgs>(module: CommandModule<GlobalArgs, 
       if (live !== false && paths.offline) throw new UsageError(`'${live}' needs a running systemd and cannot be used with --root`);
       if (flag(needs.root, argv) && !mayChange(paths)) throw new UnavailableError('this command changes the host: run it as root');
       // As anyone but root on a live host recovery cannot write: the command goes on without it.
-      if (needs.recover && mayChange(paths)) await runRecovery(paths);
+      if (flag(needs.recover, argv) && mayChange(paths)) await runRecovery(paths);
       await handler(argv);
     },
   };

@@ -17,6 +17,11 @@ export interface SandboxRecord {
   name: string;
   units: string[];
   packages: string[];
+  /** The version of each package when the sandbox was made or last upgraded (upgrade --check compares); absent in older records. */
+  packageVersions?: Record<string, string>;
+  /** create's --copy and --exclude, so an upgrade plans the same payload; absent or empty: none. */
+  copy?: string[];
+  exclude?: string[];
   /** MCS level, e.g. s0:c12,c345 */
   label: string;
   processContext: string;
@@ -70,11 +75,30 @@ export function serializeRecord(r: SandboxRecord): string {
         security: r.security,
         created: r.created,
         version: r.version,
+        // after the older keys: what upgrade needs
+        ...(r.packageVersions && Object.keys(r.packageVersions).length ? { packageVersions: formatVersions(r.packageVersions) } : {}),
+        ...(r.copy?.length ? { copy: r.copy.join(' ') } : {}),
+        ...(r.exclude?.length ? { exclude: r.exclude.join(' ') } : {}),
       },
     },
     { whitespace: false },
   );
   return `# Sandbox record written by sandbox ${r.version}. 'sandbox delete ${r.name}' removes it.\n${body}`;
+}
+
+/** PACKAGE=VERSION words, in the packages' order. */
+function formatVersions(v: Record<string, string>): string {
+  return Object.entries(v).map(([p, ver]) => `${p}=${ver}`).join(' ');
+}
+
+function parseVersions(words: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const w of words) {
+    const m = /^([^=\s]+)=([^=\s]+)$/.exec(w);
+    if (!m) throw new Error(w);
+    out[m[1]!] = m[2]!;
+  }
+  return out;
 }
 
 /** Parse a record; every problem names the file, the line and the fix. */
@@ -140,11 +164,20 @@ export function parseRecord(file: string, text: string): SandboxRecord {
   } catch {
     throw new RecordError(file, lineOf('limits'), `limits=${String(s.limits)} is not a list like memory=536870912 cpu=50 tasks=64 io-weight=100`, fix);
   }
+  let packageVersions: Record<string, string> | undefined;
+  try {
+    packageVersions = s.packageVersions === undefined ? undefined : parseVersions(list(s.packageVersions));
+  } catch {
+    throw new RecordError(file, lineOf('packageVersions'), `packageVersions=${String(s.packageVersions)} is not a list like sbxdemo=1.0-1`, fix);
+  }
   const security = String(s.security ?? 'dynamic');
   return {
     name,
     units: list(s.units),
     packages: list(s.packages),
+    ...(packageVersions ? { packageVersions } : {}),
+    copy: list(s.copy),
+    exclude: list(s.exclude),
     label,
     processContext: String(s.processContext),
     fileContext: String(s.fileContext),

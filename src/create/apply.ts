@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ConflictError } from '../errors.js';
 import type { Paths } from '../paths.js';
 import { serializeRecord } from '../config/record.js';
-import { instanceName, isShippedLink, manifestPath, recordPath, stagingDir, tempPathOf } from '../layout.js';
+import { baseDir, instanceName, isShippedLink, manifestPath, recordPath, stagingDir, tempPathOf } from '../layout.js';
 import type { LabelOps } from '../labels/ops.js';
 import { dropIntent, takeIntent, type CreateIntent } from '../recovery/intent.js';
 import { copyPlan, type CopyProgress } from '../payload/copy.js';
@@ -21,6 +21,7 @@ import { Undo } from '../apply/undo.js';
 import { mkdirInside } from '../apply/mkdir-inside.js';
 import type { CreatePlan } from './plan.js';
 import { crashPoint } from '../apply/crash-point.js';
+import { copyBase, removeBase } from '../upgrade/base-copy.js';
 
 export interface ApplyHooks {
   progress?: (message: string) => void;
@@ -76,17 +77,23 @@ export type NewSandbox = Pick<CreatePlan, 'name' | 'tree' | 'label' | 'files' | 
 export interface TreeFill {
   /** Names the operation in crash points and in the intent recovery reads ('create' or 'clone'). */
   op: 'create' | 'clone';
-  fill: (staging: string) => Promise<void>;
+  /** `undo` takes what the fill makes outside the staging directory (create's base). */
+  fill: (staging: string, undo: Undo) => Promise<void>;
 }
 
 export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHooks): Promise<void> {
   const say = hooks.progress ?? (() => {});
   await applyNewSandbox(paths, plan, hooks, {
     op: 'create',
-    fill: async (staging) => {
+    fill: async (staging, undo) => {
       say(`Copying ${plan.payload.entries.length} paths of ${plan.record.packages.join(', ')} into ${plan.tree}`);
       await copyPlan(paths, { entries: plan.payload.entries, excludes: plan.payload.excludes }, staging, { onProgress: hooks.onCopy });
       crashPoint('create:copied');
+      // The merge ancestor of a later upgrade, where the sandbox cannot write it.
+      const base = baseDir(paths, plan.name);
+      await removeBase(paths, base);
+      undo.push(`base ${base}`, () => removeBase(paths, base));
+      await copyBase(paths, plan.base, base);
       for (const d of plan.create) await mkdirInside(staging, d.path, d);
       say(`Labelling the tree ${plan.label.fileContext}`);
       await labelTree(staging, plan.label.fileContext);
@@ -122,7 +129,7 @@ export async function applyNewSandbox(paths: Paths, plan: NewSandbox, hooks: App
     undo.push(`staging ${staging}`, () => removeInside([paths.stateDir], staging));
     crashPoint(`${op}:staging`);
 
-    await how.fill(staging);
+    await how.fill(staging, undo);
     const manifest = formatManifest(await buildManifest(staging));
 
     const tree = paths.host(plan.tree);

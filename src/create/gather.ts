@@ -22,6 +22,8 @@ import { ownersOfUnit } from '../needs/unit-package.js';
 export interface PackageFacts {
   manager: string;
   name: string;
+  /** Its installed version (recorded, so upgrade --check can tell when the package moved on). */
+  version: string;
 }
 
 export interface CreateFacts {
@@ -85,17 +87,17 @@ export async function gatherFacts(paths: Paths, req: CreateRequest, client?: Sys
   const vendorNotes = units.flatMap((u) => sandboxableSettings(u.name, u.unit).notes.map((n) => noteLine(u.name, n)));
 
   const packages: PackageFacts[] = [];
-  const add = (manager: string, name: string) => {
-    if (!packages.some((p) => p.manager === manager && p.name === name)) packages.push({ manager, name });
+  const add = async (manager: PackageManager, name: string) => {
+    if (!packages.some((p) => p.manager === manager.name && p.name === name)) packages.push({ manager: manager.name, name, version: await manager.version(name) });
   };
   for (const u of units) {
     const owners = await ownersOfUnit(paths, u, managers);
     if (owners.length === 0 && req.packages.length === 0) {
       throw new NotFoundError(`no package owns ${u.source} (the unit file of ${u.name}); name its package with -P PACKAGE`);
     }
-    for (const o of owners) add(o.manager.name, o.package);
+    for (const o of owners) await add(o.manager, o.package);
   }
-  for (const p of req.packages) add((await packageOf(managers, p)).name, p);
+  for (const p of req.packages) await add(await packageOf(managers, p), p);
 
   const listed = new Set<string>();
   const runtime = new Set<string>();

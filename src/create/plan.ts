@@ -11,6 +11,7 @@ import type { CreateRequest } from './request.js';
 import { publishFiles, templateLinks } from '../publish/units.js';
 import { formatPublish } from '../publish/spec.js';
 import { limitsFiles } from '../limits/units.js';
+import { packageFileSet } from '../upgrade/base-files.js';
 
 export interface PlannedLabel {
   /** MCS level, e.g. s0:c12,c345 */
@@ -40,6 +41,8 @@ export interface CreatePlan {
   record: SandboxRecord;
   /** The systemd units that run the sandbox. */
   units: string[];
+  /** Host paths of the package files whose pristine copies are kept as its base (upgrade's merge ancestor). */
+  base: string[];
 }
 
 export interface PlanContext {
@@ -93,6 +96,9 @@ export function planCreate(req: CreateRequest, facts: CreateFacts, label: Planne
     name: req.name,
     units: facts.units.map((u) => u.name),
     packages: facts.packages.map((p) => p.name),
+    packageVersions: Object.fromEntries(facts.packages.map((p) => [p.name, p.version])),
+    copy: req.copy,
+    exclude: req.exclude,
     label: label.level,
     processContext: label.processContext,
     fileContext: label.fileContext,
@@ -106,5 +112,5 @@ export function planCreate(req: CreateRequest, facts: CreateFacts, label: Planne
     created: ctx.now.toISOString(),
     version: ctx.version,
   };
-  return { name: req.name, tree, label, payload, create, files, record, units: facts.units.map((u) => instanceName(u.name, req.name)) };
+  return { name: req.name, tree, label, payload, create, files, record, units: facts.units.map((u) => instanceName(u.name, req.name)), base: packageFileSet(facts.packageFiles, payload) };
 }

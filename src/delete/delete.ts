@@ -7,13 +7,14 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { listRecords, readRecords, strict, type SandboxRecord } from '../config/record.js';
 import { DEFAULT_UNIT_DIR, type Paths } from '../paths.js';
-import { deletingMarker, isOurs, manifestPath, recordPath, runtimeDir, unitEntry, wantsDir } from '../layout.js';
+import { baseDir, deletingMarker, isOurs, manifestPath, recordPath, runtimeDir, unitEntry, wantsDir } from '../layout.js';
 import { removeInside } from '../apply/safe-remove.js';
 import { removeGenerated } from '../apply/remove-generated.js';
 import { crashPoint } from '../apply/crash-point.js';
 import { filesToRemove } from './files.js';
 import type { LabelOps } from '../labels/ops.js';
 import type { Change } from '../apply/change.js';
+import { removeBase } from '../upgrade/base-copy.js';
 
 /** Step 1: hide the sandbox. After this, delete always finishes. */
 export async function markDeleting(paths: Paths, name: string): Promise<void> {
@@ -50,6 +51,7 @@ export async function finishDelete(paths: Paths, r: SandboxRecord, labels: Label
   // Its private /run, which a unit with RuntimeDirectoryPreserve= leaves behind when stopped.
   if (await removeInside([paths.runDir], runtimeDir(paths, r.name))) unlink(paths.unhost(runtimeDir(paths, r.name)));
   await removeInside([paths.stateDir], manifestPath(paths, r.name));
+  await removeBase(paths, baseDir(paths, r.name));
   await labels.release(r.name);
   crashPoint('delete:label-released');
   await removeInside([paths.configDir], deletingMarker(paths, r.name));

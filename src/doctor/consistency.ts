@@ -13,6 +13,7 @@ import { DEFAULT_UNIT_DIR } from '../paths.js';
 import { Registry } from '../labels/registry.js';
 import { pairKey, parseLevel } from '../selinux/mcs.js';
 import { readIntent } from '../recovery/intent.js';
+import { readJournal } from '../upgrade/journal.js';
 import { pidAlive } from '../recovery/pid-alive.js';
 import { fail, ok, warn, type Check } from './result.js';
 import { leftovers } from './leftovers.js';
@@ -73,6 +74,13 @@ async function pendingOperations(paths: Paths, known: Known): Promise<Finding[]>
   const finish = `'sandbox doctor --repair' (or any command but doctor) finishes it`;
   for (const n of await fs.readdir(paths.stateDir).catch(() => [] as string[])) {
     const e = stateEntry(n);
+    if (e.kind === 'upgrade') {
+      known.pending.add(e.name);
+      const j = await readJournal(paths, e.name);
+      if (j && pidAlive(j.pid)) continue;
+      out.push({ kind: 'interrupted upgrade', severity: 'warn', detail: `the upgrade of '${e.name}' was interrupted`, fix: `${finish} (takes back what it changed)` });
+      continue;
+    }
     if (e.kind !== 'intent') continue;
     const name = e.name;
     known.pending.add(name);

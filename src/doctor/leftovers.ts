@@ -9,8 +9,9 @@ import { recordedPorts } from '../publish/spec.js';
 import type { Paths } from '../paths.js';
 import { removeInside } from '../apply/safe-remove.js';
 import { removeGenerated } from '../apply/remove-generated.js';
-import { atomicTempOf, isOurDropInName, isOurs, isOurUnitName, manifestsDir, PROFILE_DROPIN, SANDBOX_DROPIN, stateEntry, targetPrefixOf, unitEntry, wholeTempOf, recordFileName, publishDropInDirOf, type UnitRole } from '../layout.js';
+import { basesDir, atomicTempOf, isOurDropInName, isOurs, isOurUnitName, manifestsDir, PROFILE_DROPIN, SANDBOX_DROPIN, stateEntry, targetPrefixOf, unitEntry, wholeTempOf, recordFileName, publishDropInDirOf, type UnitRole } from '../layout.js';
 import { pidAlive } from '../recovery/pid-alive.js';
+import { removeBase } from '../upgrade/base-copy.js';
 import { withLock } from '../labels/lock.js';
 import { ownerAlive, Registry } from '../labels/registry.js';
 import { ownedBy, serviceInUse, type Finding, type Known } from './known.js';
@@ -55,6 +56,10 @@ async function stateDirLeftovers(paths: Paths, k: Known): Promise<Finding[]> {
       const what = (await isLink(p)) ? `${paths.unhost(p)} is a link named like a tree but no sandbox '${n}' is recorded (the link goes, not what it points at)` : `tree ${paths.unhost(p)} has no record (no sandbox '${n}')`;
       out.push(orphan('orphan tree', what, () => removeInside(owned, p)));
     }
+  }
+  for (const n of await ls(basesDir(paths))) {
+    const p = path.join(basesDir(paths), n);
+    if (!ownedBy(k, n)) out.push(orphan('orphan base', `${paths.unhost(p)} (the package files a sandbox was made from) has no record`, () => removeBase(paths, p)));
   }
   const manifests = manifestsDir(paths);
   for (const n of await ls(manifests)) {

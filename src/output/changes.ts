@@ -16,6 +16,12 @@ export function formatChange(c: Change): string {
       return `Labelled ${c.path} ${c.source}.`;
     case 'write':
       return `Written ${c.path}.`;
+    case 'merge':
+      return `Merged the changes of ${c.source} into ${c.path}.`;
+    case 'conflict':
+      return `Conflict: ${c.source} is left as it is; the package's version (merged, with conflict markers) is in ${c.path}.`;
+    case 'dropped':
+      return `No longer in the package: ${c.path} (left in place).`;
   }
 }
 

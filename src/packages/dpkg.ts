@@ -95,6 +95,15 @@ export function dpkgManager(paths: Paths): PackageManager {
       return r.exitCode === 0 && r.stdout.split('\n').includes('installed');
     },
 
+    async version(pkg) {
+      checkPackageName('dpkg', pkg);
+      if (!hasDb()) throw notInstalled(pkg);
+      const r = await query(['-W', '-f=${db:Status-Status}\\t${Version}\\n', pkg]);
+      const line = r.stdout.split('\n').find((l) => l.startsWith('installed\t'));
+      if (r.exitCode !== 0 || line === undefined) throw notInstalled(pkg);
+      return line.slice('installed\t'.length);
+    },
+
     async sources() {
       if (!hasDb()) return new Map();
       const r = await query(['-W', '-f=${db:Status-Status}\\t${Package}\\t${source:Package}\\n']);

@@ -97,6 +97,16 @@ export function rpmManager(paths: Paths, options: RpmOptions = {}): PackageManag
       return (await rpm(['-q', pkg])).exitCode === 0;
     },
 
+    async version(pkg) {
+      checkPackageName('rpm', pkg);
+      if (!(await hasDb())) throw notInstalled(pkg);
+      const r = await rpm(['-q', '--qf', '%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\\n', pkg]);
+      // Several installed instances (multilib) print one line each: the first is as good as any.
+      const v = r.stdout.split('\n')[0]!.trim();
+      if (r.exitCode !== 0 || v === '' || /is not installed/.test(v)) throw notInstalled(pkg);
+      return v;
+    },
+
     async sources() {
       if (!(await hasDb())) return new Map();
       const r = await rpm(['-qa', '--qf', '%{NAME}\\t%{SOURCERPM}\\n']);

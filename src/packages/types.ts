@@ -27,6 +27,8 @@ export interface PackageManager {
   /** The package's file list. NotFoundError when it is not installed. */
   files(pkg: string): Promise<PackageFile[]>;
   installed(pkg: string): Promise<boolean>;
+  /** The installed version ([EPOCH:]VERSION-RELEASE, as the manager writes it). NotFoundError when it is not installed. */
+  version(pkg: string): Promise<string>;
   /** Every installed package with the source package it was built from (src/needs/siblings.ts). */
   sources?(): Promise<Map<string, string>>;
 }

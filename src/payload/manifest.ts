@@ -28,7 +28,7 @@ export interface ManifestRecord {
 
 export const MANIFEST_HEADER = '# sandbox manifest 1: path type mode uid gid size mtime-ms target sha256';
 
-function sha256File(file: string): Promise<string> {
+export function sha256File(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
     createReadStream(fsPath(file))

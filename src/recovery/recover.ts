@@ -8,19 +8,23 @@
 // - a create (or clone) intent (.creating-NAME) whose process is dead: if the record was
 //   written the create is complete (only the label commit and the intent are
 //   left); otherwise everything the intent names is removed and the label freed;
-// - a label reserved by a create killed before it wrote its intent: released.
+// - a label reserved by a create killed before it wrote its intent: released;
+// - an upgrade work dir (.upgrading-NAME) whose process is dead: its journal's
+//   steps are taken back (upgrade/journal.ts), so the sandbox is as before it.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Paths } from '../paths.js';
 import { readRecord } from '../config/record.js';
 import { removeInside } from '../apply/safe-remove.js';
 import { removeGenerated } from '../apply/remove-generated.js';
-import { manifestPath, stagingDir, stateEntry } from '../layout.js';
+import { baseDir, manifestPath, stagingDir, stateEntry } from '../layout.js';
+import { removeBase } from '../upgrade/base-copy.js';
 import type { LabelOps } from '../labels/ops.js';
 import { finishDelete, pendingDeletes } from '../delete/delete.js';
 import { dropIntent, readIntent, type CreateIntent } from './intent.js';
 import { pidAlive } from './pid-alive.js';
 import { reclaimStaleLabels } from './stale-labels.js';
+import { readJournal, recoverUpgrade } from '../upgrade/journal.js';
 
 export interface RecoveryReport {
   finishedDeletes: string[];
@@ -40,6 +44,7 @@ export async function rollBackCreate(paths: Paths, name: string, intent: CreateI
   await removeInside([paths.stateDir], stagingDir(paths, name));
   await removeInside([paths.stateDir], path.join(paths.stateDir, name)); // the tree
   await removeInside([paths.stateDir], manifestPath(paths, name));
+  await removeBase(paths, baseDir(paths, name));
   await labels.release(name);
   await dropIntent(paths, name);
 }
@@ -55,6 +60,15 @@ export async function recover(paths: Paths, labels: LabelOps, say: (s: string) =
     const e = stateEntry(n);
     if (e.kind === 'intent-temp') {
       if (!pidAlive(e.pid)) await removeInside([paths.stateDir], path.join(paths.stateDir, n));
+      continue;
+    }
+    if (e.kind === 'upgrade') {
+      const j = await readJournal(paths, e.name);
+      if (j && pidAlive(j.pid)) continue;
+      if (await recoverUpgrade(paths, e.name, say)) {
+        report.rolledBack.push(e.name);
+        say(`sandbox: rolled back the interrupted upgrade of '${e.name}' (restart it if it runs: its files and units are as before the upgrade)`);
+      }
       continue;
     }
     if (e.kind !== 'intent') continue;

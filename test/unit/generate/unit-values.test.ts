@@ -56,7 +56,7 @@ test('the drop-in binds an odd path as one item; a newline in a package path sto
 
   const facts: CreateFacts = {
     units: [{ name: 'x.service', source: s.source, vendorTemplate: false, unit: parseUnitFile('[Service]\nExecStart=/usr/bin/x\n') } as CreateFacts['units'][number]],
-    packages: [{ manager: 'rpm', name: 'x' }],
+    packages: [{ manager: 'rpm', name: 'x', version: '1-1' }],
     packageFiles: [
       { path: '/etc/x', type: 'dir', owner: 'x' },
       { path: '/etc/x-evil\nExecStartPre=+/usr/bin/touch /root/pwned', type: 'file', owner: 'x' },

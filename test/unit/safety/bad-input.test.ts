@@ -147,7 +147,7 @@ test('an existing name: conflict (4), the sandbox untouched', async () => {
 
 test('a hand-edited record: the error names the file, the line and the fix; delete removes nothing', async () => {
   const edits: [string, (t: string) => string, number][] = [
-    ['label=bogus appended', (t) => t + 'label=bogus\n', 16],
+    ['label=bogus appended', (t) => t + 'label=bogus\n', 17],
     ['label=bogus in place', (t) => t.replace(/^label=.*$/m, 'label=bogus'), 6],
     ['a garbage line', (t) => t.replace(/^network=none$/m, 'network=none\nthis is not a setting'), 11],
     ['network=bogus', (t) => t.replace(/^network=.*$/m, 'network=bogus'), 10],

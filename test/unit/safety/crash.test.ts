@@ -189,7 +189,8 @@ test('every crash point in src/, for create, clone and delete, alone and beside 
   const points = await crashPoints();
   assert.ok(['create:', 'clone:', 'delete:'].every((op) => points.some((p) => p.startsWith(op))), points.join(' '));
   const list: Trial[] = [];
-  for (const point of points) {
+  // upgrade's points need a package update on a booted host: test/integration/upgrade.test.ts kills it at one and checks the rollback.
+  for (const point of points.filter((p) => !p.startsWith('upgrade:'))) {
     for (const scenario of ['alone', 'beside'] as const) list.push({ op: opOf(point), scenario, kill: { point } });
   }
   await runAll(list);

@@ -148,7 +148,7 @@ test('an unreadable record: doctor names it, and --repair leaves everything of t
   assert.is(d.code, 1);
   const bad = named(d, 'unreadable record');
   assert.is(bad.length, 1);
-  assert.ok(bad[0]!.detail.startsWith(`${record}:16: cannot parse 'not a setting'`), bad[0]!.detail);
+  assert.ok(bad[0]!.detail.startsWith(`${record}:17: cannot parse 'not a setting'`), bad[0]!.detail);
   assert.equal(diffSnapshots(before, await snapshot(root)), [], '--repair touched the sandbox of an unreadable record');
 });
 

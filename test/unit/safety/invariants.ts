@@ -112,10 +112,11 @@ export async function checkConsistent(root: string): Promise<string[]> {
 
   // Orphans: anything of a sandbox without its record.
   for (const n of await ls(at(STATE))) {
-    if (n === '.labels' || n === '.manifests') continue;
+    if (n === '.labels' || n === '.manifests' || n === '.base') continue;
     if (n.startsWith('.') || !names.has(n)) problems.push(`orphan ${STATE}/${n}`);
   }
   for (const n of await ls(at(STATE, '.manifests'))) if (!names.has(n)) problems.push(`orphan ${STATE}/.manifests/${n}`);
+  for (const n of await ls(at(STATE, '.base'))) if (!names.has(n)) problems.push(`orphan ${STATE}/.base/${n}`);
   const keys = new Set(records.map((r) => keyOf(r.label)));
   for (const e of registry.entries) if (!keys.has(e.key)) problems.push(`orphan label ${e.file} (${e.sandbox}, ${e.state})`);
   for (const j of registry.junk) problems.push(`orphan ${j}`);

@@ -1,0 +1,162 @@
+// The journal of one upgrade (.upgrading-NAME/journal.json): every step it
+// takes, and how to take each back, written whole before the first change.
+// While it says 'prepared', a dead upgrade is rolled back by recovery; 'done'
+// (or no journal steps yet) means its work directory only has to go.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { ConflictError } from '../errors.js';
+import type { Paths } from '../paths.js';
+import { baseDir, isOurs, recordPath, UPGRADE_PARTS, upgradeDir, type UnitRole } from '../layout.js';
+import { writeFileAtomic, writeGenerated } from '../apply/atomic-write.js';
+import { writeLinkAtomic } from '../apply/atomic-link.js';
+import { removeGenerated } from '../apply/remove-generated.js';
+import { removeInside } from '../apply/safe-remove.js';
+import { labelTree } from '../payload/label.js';
+import { parentInside } from './inside.js';
+
+export type Step =
+  /** A directory of the tree the package's new file needs (rel: host view inside the tree). */
+  | { kind: 'mkdir'; rel: string; uid: number; gid: number; mode: number }
+  /** A staged file (or directory) renamed into the tree; backup: a hard link to what it replaced. */
+  | { kind: 'tree'; rel: string; staged: string; backup?: string }
+  | { kind: 'unit'; path: string; role: UnitRole; content: string; linkTo?: string; old?: { content: string; linkTo?: string } }
+  /** The base swapped for the new one (old one kept in the work dir until the end). */
+  | { kind: 'base' }
+  | { kind: 'record'; content: string; old: string };
+
+export interface Journal {
+  pid: number;
+  name: string;
+  /** The tree (host view) and its file context: every file put into it gets the label. */
+  tree: string;
+  fileContext: string;
+  phase: 'preparing' | 'prepared' | 'done';
+  steps: Step[];
+}
+
+const journalPath = (paths: Paths, name: string) => path.join(upgradeDir(paths, name), UPGRADE_PARTS.journal);
+const exists = (p: string) => fs.lstat(p).then(() => true, () => false);
+
+/** The work directory is taken with one mkdir: a second upgrade of the same sandbox is refused. */
+export async function takeUpgrade(paths: Paths, j: Journal): Promise<void> {
+  try {
+    await fs.mkdir(upgradeDir(paths, j.name), { mode: 0o700 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ConflictError(`another 'sandbox upgrade ${j.name}' is running`);
+    throw e;
+  }
+  await writeJournal(paths, j);
+}
+
+export async function writeJournal(paths: Paths, j: Journal): Promise<void> {
+  await writeFileAtomic(journalPath(paths, j.name), JSON.stringify(j) + '\n', 0o600);
+}
+
+export async function readJournal(paths: Paths, name: string): Promise<Journal | undefined> {
+  try {
+    return JSON.parse(await fs.readFile(journalPath(paths, name), 'utf8')) as Journal;
+  } catch {
+    return undefined;
+  }
+}
+
+const work = (paths: Paths, j: Journal, part: string) => path.join(upgradeDir(paths, j.name), part);
+
+export async function applyStep(paths: Paths, j: Journal, s: Step): Promise<void> {
+  const tree = paths.host(j.tree);
+  switch (s.kind) {
+    case 'mkdir': {
+      if ((await parentInside(tree, s.rel)) !== 'ok') throw new Error(`internal: the parent of ${s.rel} is missing`);
+      const dir = path.join(tree, s.rel);
+      await fs.mkdir(dir, { mode: s.mode });
+      await fs.lchown(dir, s.uid, s.gid);
+      await fs.chmod(dir, s.mode);
+      await labelTree(dir, j.fileContext);
+      return;
+    }
+    case 'tree':
+      if ((await parentInside(tree, s.rel)) !== 'ok') throw new Error(`internal: the parent of ${s.rel} is missing`);
+      await fs.rename(work(paths, j, s.staged), path.join(tree, s.rel));
+      return;
+    case 'unit':
+      if (s.linkTo !== undefined) await writeLinkAtomic(paths.host(s.path), s.linkTo);
+      else await writeGenerated(paths.host(s.path), s.content);
+      return;
+    case 'base': {
+      const base = baseDir(paths, j.name);
+      if (await exists(base)) await fs.rename(base, work(paths, j, UPGRADE_PARTS.oldBase));
+      await fs.rename(work(paths, j, UPGRADE_PARTS.newBase), base);
+      return;
+    }
+    case 'record':
+      await writeFileAtomic(recordPath(paths, j.name), s.content);
+      return;
+  }
+}
+
+/** Takes a step back; safe to run on a step that was never taken or already taken back. */
+export async function undoStep(paths: Paths, j: Journal, s: Step): Promise<void> {
+  const tree = paths.host(j.tree);
+  switch (s.kind) {
+    case 'mkdir':
+      await fs.rmdir(path.join(tree, s.rel)).catch(() => undefined);
+      return;
+    case 'tree': {
+      // A link planted on the way since: the step is left, not followed.
+      if ((await parentInside(tree, s.rel)) !== 'ok') return;
+      const file = path.join(tree, s.rel);
+      if (s.backup !== undefined) {
+        const backup = work(paths, j, s.backup);
+        if (await exists(backup)) await fs.rename(backup, file);
+      } else if (!(await exists(work(paths, j, s.staged)))) {
+        // staged is gone: it was renamed into the tree, which now holds it
+        await removeInside([tree], file);
+      }
+      return;
+    }
+    case 'unit': {
+      const file = paths.host(s.path);
+      if (s.old?.linkTo !== undefined) await writeLinkAtomic(file, s.old.linkTo);
+      else if (s.old) await writeGenerated(file, s.old.content);
+      else if (await isOurs(file, s.role)) await removeGenerated([paths.unitDir], file, s.role);
+      return;
+    }
+    case 'base': {
+      const base = baseDir(paths, j.name);
+      const newBase = work(paths, j, UPGRADE_PARTS.newBase);
+      const oldBase = work(paths, j, UPGRADE_PARTS.oldBase);
+      // The new base is in place once its staged copy is gone.
+      if (!(await exists(newBase)) && (await exists(base))) await removeInside([paths.stateDir], base);
+      if (await exists(oldBase)) await fs.rename(oldBase, base);
+      return;
+    }
+    case 'record':
+      await writeFileAtomic(recordPath(paths, j.name), s.old);
+      return;
+  }
+}
+
+/** Every step taken back, newest first; a step that fails is reported and the rest still run. */
+export async function undoSteps(paths: Paths, j: Journal, say: (s: string) => void): Promise<void> {
+  for (const s of [...j.steps].reverse()) {
+    try {
+      await undoStep(paths, j, s);
+    } catch (e) {
+      say(`sandbox: could not take back an upgrade step of '${j.name}' (${s.kind}${'rel' in s ? ` ${s.rel}` : ''}): ${(e as Error).message}`);
+    }
+  }
+}
+
+/** The work directory goes: the upgrade is committed (or was rolled back). */
+export async function dropUpgrade(paths: Paths, name: string): Promise<void> {
+  await removeInside([paths.stateDir], upgradeDir(paths, name));
+}
+
+/** A dead upgrade: rolled back when its journal was complete, otherwise nothing had changed. True when it was rolled back. */
+export async function recoverUpgrade(paths: Paths, name: string, say: (s: string) => void): Promise<boolean> {
+  const j = await readJournal(paths, name);
+  const rolled = j?.phase === 'prepared';
+  if (rolled) await undoSteps(paths, j!, say);
+  await dropUpgrade(paths, name);
+  return rolled;
+}
