@@ -50,6 +50,7 @@ async function reserveAndApply(paths: Paths, config: ToolConfig, facts: CloneFac
         await removeBase(paths, base);
         undo.push(`base ${base}`, () => removeBase(paths, base));
         await fs.mkdir(basesDir(paths), { recursive: true, mode: 0o700 });
+        await fs.mkdir(base, { mode: 0o700 });
         await copyTree(from, base);
       }
       say(`Labelling the tree ${plan.label.fileContext}`);
