@@ -214,4 +214,4 @@ data audit.copy $?
 
 # The host's test now drives the VM through guest/agent.mjs (the escape
 # corpus), then runs guest/finish.sh, which erases the package and powers off.
-record journey-done
+ok journey-done
