@@ -55,6 +55,13 @@ const CP_INTO = `IFS= read -r -d '' dest && exec xargs -0 -r cp ${CP.join(' ')} 
 const TOUCH_PAIRS = `while IFS= read -r -d '' from && IFS= read -r -d '' to; do touch -c -r "$from" "$to" || exit 1; done`;
 
 /** Names as a NUL-separated byte list for stdin. */
+/**
+ * bash for the NUL-separated reads, with no startup file: its stdin is a
+ * socket (node's pipe), and Debian's bash then reads ~/.bashrc as if sshd ran
+ * it (seen: root's pyenv init waiting on its rehash lock stalled a create).
+ */
+const bash = (script: string, input: Buffer) => run('bash', ['--norc', '--noprofile', '-c', script], { input });
+
 const nulList = (names: readonly string[]) => Buffer.concat(names.flatMap((n) => [encodeName(n), Buffer.from([0])]));
 
 function chunks<T>(list: readonly T[], size = BATCH): T[][] {
@@ -84,7 +91,7 @@ async function cp(args: string[], what: string): Promise<void> {
 /** cp every source into dir (hard links among them stay links). */
 async function cpInto(dir: string, sources: readonly string[], what: string): Promise<void> {
   if (sources.length === 0) return;
-  const r = await run('bash', ['-c', CP_INTO], { input: nulList([dir, ...sources]) });
+  const r = await bash(CP_INTO, nulList([dir, ...sources]));
   if (r.exitCode !== 0) throw new SandboxError(`copying ${what} failed: ${r.stderr.trim()}`);
 }
 
@@ -113,7 +120,7 @@ async function cloneDirMetadata(paths: Paths, dest: string, dirs: readonly strin
   // them to the nanosecond; fs.utimes takes a double and loses the last digits.
   // One shell runs every touch: a process started by the shell is far cheaper than one started by node.
   for (const batch of chunks(dirs)) {
-    const r = await run('bash', ['-c', TOUCH_PAIRS], { input: nulList(batch.flatMap((d) => [paths.host(d), path.join(dest, d)])) });
+    const r = await bash(TOUCH_PAIRS, nulList(batch.flatMap((d) => [paths.host(d), path.join(dest, d)])));
     if (r.exitCode !== 0) throw new SandboxError(`setting the times of ${batch.join(' ')} failed: ${r.stderr.trim()}`);
   }
 }
