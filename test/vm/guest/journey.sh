@@ -195,7 +195,15 @@ check reload systemctl reload apache2.service
 # the host's own sbxdemo.service is not running: systemd says so (exit 1) and still reloads the sandboxes
 systemctl reload sbxdemo.service >"$OUT/reload-inactive.out" 2>&1
 data reload.inactive-host.exit $?
-sleep 3
+# The reloads are asynchronous (a signal to each service, which logs it): wait
+# for them, up to 30 s (the VM is slow under load), then 2 s more, so that a
+# second, unwanted reload would still be counted.
+for i in $(seq 60); do
+	journalctl --sync
+	[ "$(reloads demo1)" -gt "$before_demo1" ] && [ "$(apache_reloads web1)" -gt "$before_web1" ] && break
+	sleep 0.5
+done
+sleep 2
 journalctl --sync
 data reload.demo1 "$before_demo1 -> $(reloads demo1)"
 data reload.web1 "$before_web1 -> $(apache_reloads web1)"
