@@ -16,7 +16,7 @@ import { detectManagers } from '../packages/detect.js';
 import type { SystemdClient } from '../systemd/client.js';
 import { walkTree } from '../payload/walk.js';
 import { sha256File } from '../payload/manifest.js';
-import { parentInside, readInside } from './inside.js';
+import { lstatInside, readInside } from './inside.js';
 import type { FileFacts, PackageDrift } from './plan.js';
 
 export interface UpgradeFacts {
@@ -90,7 +90,7 @@ export async function gatherUpgrade(paths: Paths, r: SandboxRecord, ctx: PlanCon
   }
   const added: string[] = [];
   for (const e of plan.payload.entries) {
-    const absent = (await parentInside(tree, e.path)) === 'missing' || !(await fs.lstat(path.join(tree, e.path)).catch(() => undefined));
+    const absent = !(await lstatInside(tree, e.path));
     // One the sandbox had and removed stays removed (its base has files there).
     if (absent && !(inBase ?? []).some((b) => isInside(e.path, b))) added.push(e.path);
   }

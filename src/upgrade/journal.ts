@@ -11,8 +11,7 @@ import { writeFileAtomic, writeGenerated } from '../apply/atomic-write.js';
 import { writeLinkAtomic } from '../apply/atomic-link.js';
 import { removeGenerated } from '../apply/remove-generated.js';
 import { removeInside } from '../apply/safe-remove.js';
-import { labelTree } from '../payload/label.js';
-import { parentInside } from './inside.js';
+import { mkdirIn, removeIn, renameIn, restoreIn, rmdirIn } from './inside.js';
 
 export type Step =
   /** A directory of the tree the package's new file needs (rel: host view inside the tree). */
@@ -65,18 +64,11 @@ const work = (paths: Paths, j: Journal, part: string) => path.join(upgradeDir(pa
 export async function applyStep(paths: Paths, j: Journal, s: Step): Promise<void> {
   const tree = paths.host(j.tree);
   switch (s.kind) {
-    case 'mkdir': {
-      if ((await parentInside(tree, s.rel)) !== 'ok') throw new Error(`internal: the parent of ${s.rel} is missing`);
-      const dir = path.join(tree, s.rel);
-      await fs.mkdir(dir, { mode: s.mode });
-      await fs.lchown(dir, s.uid, s.gid);
-      await fs.chmod(dir, s.mode);
-      await labelTree(dir, j.fileContext);
+    case 'mkdir':
+      await mkdirIn(tree, s.rel, s, j.fileContext);
       return;
-    }
     case 'tree':
-      if ((await parentInside(tree, s.rel)) !== 'ok') throw new Error(`internal: the parent of ${s.rel} is missing`);
-      await fs.rename(work(paths, j, s.staged), path.join(tree, s.rel));
+      await renameIn(tree, s.rel, work(paths, j, s.staged));
       return;
     case 'unit':
       if (s.linkTo !== undefined) await writeLinkAtomic(paths.host(s.path), s.linkTo);
@@ -99,18 +91,16 @@ export async function undoStep(paths: Paths, j: Journal, s: Step): Promise<void>
   const tree = paths.host(j.tree);
   switch (s.kind) {
     case 'mkdir':
-      await fs.rmdir(path.join(tree, s.rel)).catch(() => undefined);
+      await rmdirIn(tree, s.rel);
       return;
     case 'tree': {
-      // A link planted on the way since: the step is left, not followed.
-      if ((await parentInside(tree, s.rel)) !== 'ok') return;
-      const file = path.join(tree, s.rel);
+      // A link planted on the way since: the step is left, not followed (inside.ts).
       if (s.backup !== undefined) {
         const backup = work(paths, j, s.backup);
-        if (await exists(backup)) await fs.rename(backup, file);
+        if (await exists(backup)) await restoreIn(tree, s.rel, backup);
       } else if (!(await exists(work(paths, j, s.staged)))) {
         // staged is gone: it was renamed into the tree, which now holds it
-        await removeInside([tree], file);
+        await removeIn(tree, s.rel);
       }
       return;
     }

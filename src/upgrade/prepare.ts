@@ -10,7 +10,7 @@ import { recordPath, SANDBOX_NEW_SUFFIX, UPGRADE_PARTS, upgradeDir } from '../la
 import { serializeRecord, type SandboxRecord } from '../config/record.js';
 import { labelTree } from '../payload/label.js';
 import { copyBase } from './base-copy.js';
-import { parentInside } from './inside.js';
+import { linkOut, parentInside } from './inside.js';
 import type { Journal, Step } from './journal.js';
 import type { ResolvedAction } from './resolve.js';
 import type { UpgradeFacts } from './gather.js';
@@ -59,13 +59,8 @@ export async function prepareSteps(paths: Paths, j: Journal, f: UpgradeFacts, ac
   };
   /** A hard link to what rel is now (a regular file), kept to put back; undefined when nothing is there. */
   const backup = async (rel: string) => {
-    if ((await parentInside(tree, rel)) !== 'ok') return undefined;
-    const st = await fs.lstat(path.join(tree, rel)).catch(() => undefined);
-    if (!st) return undefined;
-    if (!st.isFile()) throw new SandboxError(`${j.tree}${rel} is not a regular file: the upgrade leaves this sandbox as it is`);
     const b = path.join(UPGRADE_PARTS.backups, String(n++));
-    await fs.link(path.join(tree, rel), path.join(dir, b));
-    return b;
+    return (await linkOut(tree, rel, path.join(dir, b), `${j.tree}${rel}`)) ? b : undefined;
   };
 
   for (const a of actions) {
