@@ -50,17 +50,74 @@ export async function have(file: string): Promise<boolean> {
 
 /**
  * Runs argv with the caller's stdin, stdout and stderr and a clean environment,
- * and resolves to its exit status (128 + N when signal N ended it). With
- * `session`, the child leads a session of its own (no controlling terminal);
- * SIGINT, SIGTERM and SIGHUP sent to this process are passed on to its process group.
+ * and resolves to its exit status (128 + N when signal N ended it). SIGINT,
+ * SIGTERM and SIGHUP sent to this process are passed on to it.
  */
-export async function runAttached(argv: string[], env: Record<string, string>, session: boolean): Promise<number> {
+export async function runAttached(argv: string[], env: Record<string, string>): Promise<number> {
   const { spawn } = await import('node:child_process');
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit', env });
+  return supervise(argv, child, child.pid!);
+}
+
+/**
+ * Like runAttached without a terminal, but the command's stdin, stdout and
+ * stderr are socket pairs this process relays to and from its own, made in
+ * socketContext when given (selinux/sockcreate.ts). The command leads a
+ * session of its own. Its exit ends the relay: what it wrote is read to the
+ * end, and a process it left behind holding its output does not keep us.
+ */
+export async function runRelayed(argv: string[], env: Record<string, string>, socketContext?: string): Promise<number> {
+  const { spawn } = await import('node:child_process');
+  const { withSocketContext } = await import('./selinux/sockcreate.js');
+  const start = () => spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env, detached: true });
+  const child = socketContext ? withSocketContext(socketContext, start) : start();
+  // The command may stop reading before our stdin ends: that is its business, not an error.
+  child.stdin.on('error', () => undefined);
+  process.stdin.pipe(child.stdin);
+  child.stdout.pipe(process.stdout, { end: false });
+  child.stderr.pipe(process.stderr, { end: false });
+  try {
+    const code = await supervise(argv, child, -child.pid!);
+    await drained([child.stdout, child.stderr]);
+    return code;
+  } finally {
+    process.stdin.unpipe(child.stdin);
+    process.stdin.destroy();
+    child.stdout.destroy();
+    child.stderr.destroy();
+  }
+}
+
+/** Both streams ended, or nothing came on them for a moment (a process left behind holds them open). */
+function drained(streams: import('node:stream').Readable[]): Promise<void> {
+  const open0 = streams.filter((s) => !s.readableEnded);
+  if (!open0.length) return Promise.resolve();
+  return new Promise((resolve) => {
+    let open = open0.length;
+    let timer: NodeJS.Timeout;
+    const idle = () => {
+      clearTimeout(timer);
+      timer = setTimeout(resolve, 300);
+    };
+    for (const s of open0) {
+      s.on('data', idle);
+      s.on('end', () => {
+        if (--open === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    }
+    idle();
+  });
+}
+
+/** The child's exit status (128 + N when signal N ended it); SIGINT, SIGTERM and SIGHUP to us go to target (a pid, or -pgid) meanwhile. */
+async function supervise(argv: string[], child: import('node:child_process').ChildProcess, target: number): Promise<number> {
   const { constants } = await import('node:os');
-  const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit', env, detached: session });
   const forward = (sig: NodeJS.Signals) => {
     try {
-      process.kill(session ? -child.pid! : child.pid!, sig);
+      process.kill(target, sig);
     } catch {
       // already gone
     }

@@ -1,7 +1,8 @@
 // sandbox exec / sandbox shell: run a command inside a running sandbox (src/enter/).
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
-import { runAttached } from '../exec.js';
+import { runAttached, runRelayed } from '../exec.js';
+import { selinuxMode } from '../selinux/state.js';
 import { enterArgv } from '../enter/plan.js';
 import { mainProcess, resolveUser } from '../enter/facts.js';
 import { installedHelper } from '../landlock/helper.js';
@@ -27,7 +28,10 @@ async function enter(argv: Args, command: string[], tty: boolean): Promise<void>
   const argvOut = enterArgv({ ...main, user, landlockHelper: await installedHelper(paths), tty, command });
   // Nothing of the caller's environment goes in but the terminal type.
   const env: Record<string, string> = { PATH, HOME: user ? '/' : '/root', SHELL: '/bin/sh', LANG: 'C.UTF-8', ...(tty && process.env.TERM ? { TERM: process.env.TERM } : {}) };
-  setExitCode(await runAttached(argvOut, env, !tty));
+  if (tty) return setExitCode(await runAttached(argvOut, env));
+  // Without a terminal the output is relayed through sockets in the sandbox's own context where SELinux is on (exec.ts).
+  const selinux = (await selinuxMode(paths)) !== 'disabled';
+  setExitCode(await runRelayed(argvOut, env, selinux ? r.processContext : undefined));
 }
 
 /** The command to run; none is a usage error, before any guard. */

@@ -32,11 +32,11 @@ export function checkContexts(r: Readiness): Check {
 export function checkPolicyModule(r: Readiness): Check {
   const { mode, module: v } = r;
   const m = v.state;
-  const data = { mode, store: m.store, installed: m.installed ?? null, disabled: m.disabled, priority: m.priority ?? null, kernelAllows: v.kernel ?? null };
+  const data = { mode, store: m.store, installed: m.installed ?? null, disabled: m.disabled, priority: m.priority ?? null, kernelAllows: v.kernel ?? null, denied: v.denied ?? [] };
   const type = typeOf(r.contexts.process);
   if (v.ready) {
     const how = m.installed ? `${POLICY_MODULE} is installed in ${m.store} (priority ${m.priority})` : `${POLICY_MODULE} is not installed`;
-    return ok(NAME_MODULE, v.kernel ? `the loaded policy lets systemd start ${type}; ${how}` : how, data);
+    return ok(NAME_MODULE, v.kernel ? `the loaded policy lets systemd start ${type} under NoNewPrivileges= (transition, nnp_transition); ${how}` : how, data);
   }
   if (v.ready === undefined) return warn(NAME_MODULE, `not checked: ${v.problem}`, data);
   if (mode === 'disabled') return warn(NAME_MODULE, `${v.problem} (SELinux is disabled: it matters once SELinux is on)`, data);

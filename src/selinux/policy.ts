@@ -39,33 +39,43 @@ export async function contextValid(paths: Paths, context: string): Promise<boole
   }
 }
 
-/**
- * Does the loaded policy let systemd start a process in this context's type
- * (process transition from init_t)? That is what the module adds. undefined:
- * no SELinux in the kernel to ask.
- */
-export async function systemdMayStart(paths: Paths, processContext: string): Promise<boolean | undefined> {
+/** Is perm of class cls allowed from source to target, as the loaded policy says? undefined: the kernel has no such class or permission (or no SELinux). */
+async function policyAllows(paths: Paths, source: string, target: string, cls: string, perm: string): Promise<boolean | undefined> {
   const sel = (p: string) => selinuxfs(paths, p);
   let classIndex: string;
-  let transitionBit: number;
+  let bit: number;
   try {
-    classIndex = (await fs.readFile(sel('class/process/index'), 'utf8')).trim();
-    transitionBit = Number((await fs.readFile(sel('class/process/perms/transition'), 'utf8')).trim());
+    classIndex = (await fs.readFile(sel(`class/${cls}/index`), 'utf8')).trim();
+    bit = Number((await fs.readFile(sel(`class/${cls}/perms/${perm}`), 'utf8')).trim());
   } catch {
     return undefined;
   }
-  if ((await contextValid(paths, processContext)) === false) return false;
   const handle = await fs.open(sel('access'), 'r+');
   try {
     // A transaction file: write the question, read the answer "allowed decided …" (hex vectors).
-    await handle.write(`${INIT_CONTEXT} ${processContext} ${classIndex}`);
+    await handle.write(`${source} ${target} ${classIndex}`);
     const buf = Buffer.alloc(256);
     const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
     const allowed = parseInt(buf.subarray(0, bytesRead).toString().split(' ')[0] ?? '0', 16);
-    return (allowed & (1 << (transitionBit - 1))) !== 0;
+    return (allowed & (1 << (bit - 1))) !== 0;
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * What systemd (init_t) needs to start a unit's process in this context, and
+ * the loaded policy denies: the process transition, and, since every profile
+ * sets NoNewPrivileges=yes, the process2 nnp_transition (a kernel without
+ * process2 has no such check). That is what the module adds. undefined: no
+ * SELinux in the kernel to ask.
+ */
+export async function deniedStart(paths: Paths, processContext: string): Promise<string[] | undefined> {
+  const transition = await policyAllows(paths, INIT_CONTEXT, processContext, 'process', 'transition');
+  if (transition === undefined) return undefined;
+  if ((await contextValid(paths, processContext)) === false) return ['process transition'];
+  const nnp = await policyAllows(paths, INIT_CONTEXT, processContext, 'process2', 'nnp_transition');
+  return [...(transition ? [] : ['process transition']), ...(nnp === false ? ['process2 nnp_transition'] : [])];
 }
 
 export interface ModuleState {
@@ -107,12 +117,15 @@ export interface ModuleVerdict {
   state: ModuleState;
   /** The kernel's answer, when there is SELinux to ask. */
   kernel: boolean | undefined;
+  /** What the loaded policy denies systemd to start the type (deniedStart). */
+  denied?: string[];
 }
 
 /** The module as the kernel sees it (when SELinux is on), else as the store has it. */
 export async function moduleVerdict(paths: Paths, processContext: string): Promise<ModuleVerdict> {
   const state = await policyModuleState(paths);
-  const kernel = await systemdMayStart(paths, processContext);
+  const denied = await deniedStart(paths, processContext);
+  const kernel = denied === undefined ? undefined : denied.length === 0;
   const where = `${POLICY_MODULE} in ${state.store}`;
   const storeProblem = state.needsRoot
     ? `${state.store} can only be read by root`
@@ -125,8 +138,8 @@ export async function moduleVerdict(paths: Paths, processContext: string): Promi
           : undefined;
   if (kernel === true) return { ready: true, state, kernel };
   if (kernel === false) {
-    const problem = storeProblem ?? `${where} is installed but the loaded policy lacks its rules: rebuild and load it: semodule -B`;
-    return { ready: false, problem, state, kernel };
+    const problem = storeProblem ?? `${where} is installed but the loaded policy denies systemd ${denied!.join(' and ')}: rebuild and load it: semodule -B`;
+    return { ready: false, problem, state, kernel, denied };
   }
   if (state.needsRoot) return { ready: undefined, problem: storeProblem, state, kernel };
   return storeProblem ? { ready: false, problem: storeProblem, state, kernel } : { ready: true, state, kernel };

@@ -72,6 +72,20 @@ test('--user runs as a user of the sandbox; an unknown user is exit 3 with one l
   assert.is(bad.stderr, "sandbox: sandbox web1 has no user 'nosuchuser'\n");
 });
 
+test('without a terminal stdout and stderr come apart and whole; exec returns when the command does, whatever holds stdin or stdout', async () => {
+  const apart = await exec(['exec', 'web1', '--', 'sh', '-c', 'printf out; printf err >&2; exit 3']);
+  assert.equal([apart.exitCode, apart.stdout, apart.stderr], [3, 'out', 'err']);
+  // 5 MB through the relay, counted on the host's side of the pipe
+  const big = await h.ok(`node ${CLI} exec web1 -- head -c 5000000 /dev/zero | wc -c`);
+  assert.is(big.trim(), '5000000');
+  // the caller's stdin stays open and silent: the command's exit ends exec all the same (timeout says 124 otherwise)
+  const open = await h.exec(['sh', '-c', `sleep 60 | timeout 30 node ${CLI} exec web1 -- true; echo "rc=$?"`]);
+  assert.match(open.stdout, /rc=0\n$/, open.stderr);
+  // a process left behind holds stdout open: exec still returns, with what the command wrote
+  const held = await h.exec(['sh', '-c', `timeout 30 node ${CLI} exec web1 -- sh -c 'sleep 60 & echo started'; echo "rc=$?"`]);
+  assert.match(held.stdout, /^started\nrc=0\n$/, held.stderr);
+});
+
 test('-t gives the command a terminal of its own; shell reads commands and passes its exit status', async () => {
   const t = await exec(['exec', '-t', 'web1', '--', 'sh', '-c', 'test -t 0 && tty']);
   assert.is(t.exitCode, 0, t.stdout + t.stderr);

@@ -72,6 +72,11 @@ const EXPECTED_OK = [
   'logs',
   'exec.context',
   'exec.tree',
+  'exec.pipe.out',
+  'exec.pipe.in',
+  'exec.pipe.err',
+  'exec.pipe.exit',
+  'exec.pipe.context',
   'publish.serves',
   'publish.proxy-label',
   'set.limits',
@@ -181,7 +186,7 @@ test('doctor: the policy module is installed and the container types are in the 
   assert.is(results.data.get('doctor.exit'), '0', JSON.stringify(doctor.checks.filter((c) => c.status !== 'ok')));
   assert.is(check('selinux')?.status, 'ok', JSON.stringify(check('selinux')));
   assert.is(check('policy module')?.status, 'ok', JSON.stringify(check('policy module')));
-  assert.match(check('policy module')?.detail ?? '', /^the loaded policy lets systemd start container_t; sandbox_units is installed in \/var\/lib\/selinux\/default \(priority 200\)$/);
+  assert.match(check('policy module')?.detail ?? '', /^the loaded policy lets systemd start container_t under NoNewPrivileges= \(transition, nnp_transition\); sandbox_units is installed in \/var\/lib\/selinux\/default \(priority 200\)$/);
   assert.is(check('policy types')?.status, 'ok', JSON.stringify(check('policy types')));
   assert.match(check('policy types')?.detail ?? '', /container_t, container_file_t, container_ro_file_t/);
 });

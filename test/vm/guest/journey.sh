@@ -125,11 +125,18 @@ check exec.context test "$(sandbox exec web1 -- cat /proc/self/attr/current | tr
 data landlock.web1 "$(journalctl -u apache2@web1.service -o cat --no-pager | grep -m1 sandbox-landlock)"
 # exec sees the sandbox's tree: the page written into web1's tree. This
 # shell's stdin is the serial console, so exec gives the command a terminal of
-# its own, which ends lines with CR LF. (Without a terminal, under enforcing,
-# the command could not write to this shell's pipe: MCS keeps the sandbox's
-# level from the admin's range. The README says so.)
+# its own, which ends lines with CR LF.
 data exec.tree "$(sandbox exec web1 -- cat /var/www/html/index.html 2>&1 | head -n 3 | tr -d '\r' | tr '\n' ' ')"
 check exec.tree test "$(sandbox exec web1 -- cat /var/www/html/index.html | tr -d '\r')" = one
+# Without a terminal (stdin not one), exec relays the command's stdin, stdout
+# and stderr through sockets made in the sandbox's own context: this shell's
+# pipes are at the admin's whole MCS range, which the sandbox's level may not use.
+data exec.pipe "$(sandbox exec web1 -- cat /var/www/html/index.html </dev/null 2>&1 | head -n 3 | tr '\n' ' ')"
+check exec.pipe.out test "$(sandbox exec web1 -- cat /var/www/html/index.html </dev/null)" = one
+check exec.pipe.in test "$(printf 'piped in' | sandbox exec web1 -- cat)" = 'piped in'
+check exec.pipe.err test "$(sandbox exec web1 -- sh -c 'echo to-stderr >&2' </dev/null 2>&1 >/dev/null)" = to-stderr
+check exec.pipe.exit sh -c 'sandbox exec web1 -- sh -c "exit 7" </dev/null; test $? = 7'
+check exec.pipe.context test "$(sandbox exec web1 -- cat /proc/self/attr/current </dev/null | tr -d '\0')" = "$(field web1 processContext)"
 # web1's port 80, published on the VM's port 8080: systemd listens in the
 # VM's network namespace, systemd-socket-proxyd forwards into web1's, in the
 # type the policy gives the proxy.
