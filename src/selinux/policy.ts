@@ -71,9 +71,12 @@ async function policyAllows(paths: Paths, source: string, target: string, cls: s
  * SELinux in the kernel to ask.
  */
 export async function deniedStart(paths: Paths, processContext: string): Promise<string[] | undefined> {
+  // An invalid context cannot even be asked about (the kernel says EINVAL): nothing may start in it.
+  const valid = await contextValid(paths, processContext);
+  if (valid === undefined) return undefined;
+  if (!valid) return ['process transition'];
   const transition = await policyAllows(paths, INIT_CONTEXT, processContext, 'process', 'transition');
   if (transition === undefined) return undefined;
-  if ((await contextValid(paths, processContext)) === false) return ['process transition'];
   const nnp = await policyAllows(paths, INIT_CONTEXT, processContext, 'process2', 'nnp_transition');
   return [...(transition ? [] : ['process transition']), ...(nnp === false ? ['process2 nnp_transition'] : [])];
 }
