@@ -5,7 +5,7 @@
 // The source is the sandboxed service's own tree, which it writes while we
 // read (the source may be running): nothing in it is trusted. Every entry is
 // reached from its pinned parent directory and pinned itself before it is
-// read (pinned.ts), so a rename or a symlink swapped in never takes the copy
+// read (apply/pinned.ts), so a rename or a symlink swapped in never takes the copy
 // outside the tree; a device or a fifo is never opened; another file system
 // mounted inside is not entered. What changes while we copy is copied as it
 // is when its turn comes: a file-by-file copy, not a snapshot.
@@ -16,7 +16,7 @@ import { checkInterrupt } from '../apply/interrupt.js';
 import { decodeName, encodeName, fsPath } from '../payload/bytes.js';
 import { entryTypeOf, isSpecial } from '../payload/file-type.js';
 import type { PlanNote } from '../payload/rules.js';
-import { pin, pinnedNames, pinnedPath, pinnedPathForChild, type PinnedEntry } from './pinned.js';
+import { pin, pinnedNames, pinnedPath, pinnedPathForChild, type PinnedEntry } from '../apply/pinned.js';
 import { XattrCopier } from './xattr-copy.js';
 
 export interface TreeCopyResult {

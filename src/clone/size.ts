@@ -1,9 +1,9 @@
 // How much a clone copies (for --dry-run): entries and bytes of the source's
-// tree, walked through pins (pinned.ts) like the copy itself, so a link the
+// tree, walked through pins (apply/pinned.ts) like the copy itself, so a link the
 // sandbox swaps in is never followed even to count.
 import { decodeName } from '../payload/bytes.js';
 import type { PayloadSize } from '../create/print-plan.js';
-import { pin, pinnedNames, type PinnedEntry } from './pinned.js';
+import { pin, pinnedNames, type PinnedEntry } from '../apply/pinned.js';
 
 async function measure(dir: PinnedEntry, size: PayloadSize): Promise<void> {
   for (const raw of await pinnedNames(dir.fd)) {

@@ -1,6 +1,6 @@
 // EFFECTOR: the xattrs (ACLs, file capabilities, user.*) of pinned entries
 // onto their copies, in batches: one getfattr and one setfattr per batch, as
-// Node has no xattr API. Each source is read through its pin (pinned.ts), so
+// Node has no xattr API. Each source is read through its pin (apply/pinned.ts), so
 // the attributes are those of the very entry whose content was copied. The
 // label is not copied: the new tree gets its own (payload/label.ts).
 import type { FileHandle } from 'node:fs/promises';

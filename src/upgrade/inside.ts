@@ -2,7 +2,7 @@
 // can write, while it runs: never trust it. The directory that holds a file is
 // reached one component at a time without following a link, and then held
 // open; every read, link, rename, mkdir and unlink names the file through the
-// held directory (/proc/self/fd/N/NAME, clone/pinned.ts), so a directory the
+// held directory (/proc/self/fd/N/NAME, apply/pinned.ts), so a directory the
 // sandbox swaps for a link after the check cannot lead the upgrade out of the
 // tree. A swap can only move what we act on to elsewhere inside the tree.
 import { constants, promises as fs } from 'node:fs';
@@ -10,12 +10,11 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { SandboxError } from '../errors.js';
 import { run } from '../exec.js';
-import { pin, pinnedPath, pinnedPathForChild } from '../clone/pinned.js';
+import { O_PATH, pin, pinnedPath, pinnedPathForChild } from '../apply/pinned.js';
 import { hexValue } from '../payload/xattr-dump.js';
 import { SELINUX_XATTR } from '../payload/label.js';
 import type { Mine } from './plan.js';
 
-const O_PATH = 0o10000000;
 
 /** A sandbox file larger than this is not read for a merge: the package's version is offered beside it instead. */
 export const MAX_MERGE_BYTES = 8 * 1024 * 1024;

@@ -10,7 +10,7 @@ import { fsPath } from '../payload/bytes.js';
 
 // O_PATH (Linux; the same value on x86 and arm): an fd that names an entry
 // without opening it, so a device or a fifo put in its place is never opened.
-const O_PATH = 0o10000000;
+export const O_PATH = 0o10000000;
 
 /** /proc/self/fd/FD[/NAME], for this process's own calls (NAME may hold raw bytes: use with fsPath). */
 export function pinnedPath(fd: number, name?: string): string {
