@@ -39,14 +39,11 @@ export const cloneCommand: CommandModule<GlobalArgs, CloneArgs> = {
   command: 'clone <source> <name>',
   describe: 'copy a sandbox into a new one with its own label and units',
   builder: (y) =>
-    withJson(y)
-      .positional('source', { type: 'string', demandOption: true, describe: 'the sandbox to copy' })
-      .positional('name', { type: 'string', demandOption: true, describe: 'the new sandbox' })
+    withJson(y.positional('source', { type: 'string', demandOption: true, describe: 'the sandbox to copy' }).positional('name', { type: 'string', demandOption: true, describe: 'the new sandbox' }))
       .option('dry-run', { type: 'boolean', describe: 'print the plan and write nothing' })
       .option('now', { type: 'boolean', describe: 'start the clone once made (like sandbox start)' })
       .example('$0 clone web1 web2', 'web2 starts as a copy of web1, with its own label')
       .example('$0 clone --dry-run web1 web2', 'show the units, the record and the label')
-      .example('$0 clone --dry-run --json web1 web2', 'every change it would make, as JSON ({"changes":[…]})')
       .epilog(
         'The copy keeps owners, modes, links, xattrs and times (reflinks where the file system has them); devices, fifos and sockets are not copied. ' +
           "Limits, profile, network and D-Bus are the source's; published ports are not (a host port serves one sandbox: publish the clone's own). " +

@@ -143,8 +143,7 @@ export const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
       .example('$0 create --profile strict -u apache2 web5', 'fewer capabilities, no JIT')
       .example('$0 create -u apache2.service -p 8080:80 web6', "host port 8080 forwards to port 80 in the sandbox")
       .example('$0 create -u sbxdemo -P extra-data --exclude /var/log/sbxdemo demo1', '')
-      .example('$0 create --dry-run -u apache2.service apache1', 'show every path, unit and the label')
-      .example('$0 create --dry-run --json -u apache2.service apache1', 'every change it would make, as JSON ({"changes":[…]})') as never,
+      .example('$0 create --dry-run -u apache2.service apache1', 'show every path, unit and the label') as never,
   // A full disk or a read-only file system is one line, not a stack (apply/host-error.ts).
   handler: withHostErrors(async (argv) => {
     const reqs = createRequests(argv);

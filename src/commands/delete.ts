@@ -29,8 +29,7 @@ export const deleteCommand: CommandModule<GlobalArgs, Args> = {
       .positional('names', { type: 'string', array: true, demandOption: true })
       .option('force', { alias: 'f', type: 'boolean', describe: 'stop running sandboxes first' })
       .example('$0 delete apache1', 'refuses while apache1 runs')
-      .example('$0 delete --force apache1 apache2', 'stop, then delete')
-      .example('$0 delete --json apache1', 'what was removed, as JSON ({"changes":[…]})') as never,
+      .example('$0 delete --force apache1 apache2', 'stop, then delete') as never,
   // A full disk or a read-only file system is one line, not a stack (apply/host-error.ts).
   handler: withHostErrors(async (argv) => {
     const paths = pathsOf(argv);

@@ -52,8 +52,7 @@ export const upgradeCommand: CommandModule<GlobalArgs, UpgradeArgs> = {
       .example('$0 upgrade --check', 'which sandboxes are behind their packages')
       .example('$0 upgrade web1', 'merge, regenerate, restart web1')
       .example('$0 upgrade --all httpd.service', 'every sandbox of httpd')
-      .example('$0 upgrade --dry-run --all', 'every file action of every sandbox, nothing written')
-      .example('$0 upgrade --json web1', 'what changed, as JSON ({"changes":[…],"sandboxes":[…]})') as never,
+      .example('$0 upgrade --dry-run --all', 'every file action of every sandbox, nothing written') as never,
   handler: withHostErrors(async (argv) => {
     const paths = pathsOf(argv);
     const names = argv.names ?? [];
