@@ -1,7 +1,8 @@
 // Carries out a create plan. The tree is built in a staging directory on the
 // same file system and published with one rename; units follow; the record is
-// written last and is the commit point. Any failure (or SIGINT/SIGTERM) runs
-// the undo stack: nothing is left half-made, and the label is released.
+// written last and is the commit point. Each change of the plan's list
+// (create/changes.ts) is noted as it is begun; any failure (or SIGINT/SIGTERM)
+// takes them back (apply/undo.ts): nothing is left half-made, and the label is released.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ConflictError } from '../errors.js';
