@@ -26,12 +26,14 @@ export function formatChange(c: Change): string {
   }
 }
 
-/** A run longer than this, of one of these kinds, is one line for a human (a create copies hundreds of files into its base). */
+/**
+ * A run longer than this, of one of these kinds, into one directory below /, is one line for a
+ * human (a create copies hundreds of files into its base); removals are few and each one is said.
+ */
 const RUN = 3;
 const SUMMED: Partial<Record<ChangeKind, (n: number, dir: string) => string>> = {
   copy: (n, dir) => `Copied ${n} paths into ${dir}.`,
   mkdir: (n, dir) => `Created ${n} directories under ${dir}.`,
-  unlink: (n, dir) => `Removed ${n} paths under ${dir}.`,
 };
 
 /** The deepest directory holding every path (the path itself for one). */
@@ -46,7 +48,7 @@ function commonDir(paths: string[]): string {
   return parts.join('/') || '/';
 }
 
-/** The human form of a change list: one line a change, but a run of more than RUN copies, directories made or removals in one line. */
+/** The human form of a change list: one line a change, but a run of more than RUN copies or directories made in one line. */
 export function summariseChanges(changes: readonly Change[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < changes.length; ) {
@@ -54,7 +56,8 @@ export function summariseChanges(changes: readonly Change[]): string[] {
     while (j < changes.length && changes[j]!.kind === changes[i]!.kind) j++;
     const sum = SUMMED[changes[i]!.kind];
     const run = changes.slice(i, j);
-    if (sum && run.length > RUN) out.push(sum(run.length, commonDir(run.map((c) => c.path))));
+    const dir = commonDir(run.map((c) => c.path));
+    if (sum && run.length > RUN && dir !== '/') out.push(sum(run.length, dir));
     else out.push(...run.map(formatChange));
     i = j;
   }

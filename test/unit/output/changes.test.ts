@@ -57,11 +57,13 @@ test('a human summary: a long run of copies is one line under their common direc
   ]);
 });
 
-test('removals and directories made sum up too; the common directory of unrelated paths is /', () => {
-  const gone: Change[] = ['/etc/a', '/var/b', '/run/c', '/srv/d'].map((p) => ({ kind: 'unlink', path: p }));
-  assert.equal(summariseChanges(gone), ['Removed 4 paths under /.']);
+test('directories made sum up too; removals, and a run with nothing in common but /, are said one by one', () => {
   const dirs: Change[] = ['/t/x/a', '/t/x/b', '/t/xy', '/t/x/c'].map((p) => ({ kind: 'mkdir', path: p }));
   assert.equal(summariseChanges(dirs), ['Created 4 directories under /t.']);
+  const gone: Change[] = ['/etc/a', '/etc/b', '/etc/c', '/etc/d'].map((p) => ({ kind: 'unlink', path: p }));
+  assert.equal(summariseChanges(gone), gone.map(formatChange));
+  const scattered: Change[] = ['/etc/a', '/var/b', '/run/c', '/srv/d'].map((p) => ({ kind: 'copy', path: p, source: p }));
+  assert.equal(summariseChanges(scattered), scattered.map(formatChange));
   assert.equal(summariseChanges([]), []);
 });
 
