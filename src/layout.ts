@@ -98,6 +98,15 @@ export function baseDir(paths: Paths, name: string): string {
   return path.join(basesDir(paths), name);
 }
 
+/** The manifest's and the base's paths as the host sees them (change lists show these). */
+export function manifestHostPath(name: string): string {
+  return path.posix.join(DEFAULT_STATE_DIR, MANIFESTS_DIR, name);
+}
+
+export function baseHostPath(name: string): string {
+  return path.posix.join(DEFAULT_STATE_DIR, BASE_DIR, name);
+}
+
 export function upgradeDir(paths: Paths, name: string): string {
   return path.join(paths.stateDir, `${UPGRADE_PREFIX}${name}`);
 }

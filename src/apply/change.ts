@@ -1,6 +1,6 @@
 // One typed change (like systemd portable.c's PortableChange {type, path,
 // source}): what an operation did, or will do, to one path. Printed by one
-// formatter (output/changes.ts); --json would print the list as it is.
+// formatter (output/changes.ts); --json prints the list as it is.
 export type ChangeKind = 'mkdir' | 'copy' | 'label' | 'write' | 'symlink' | 'unlink' | 'merge' | 'conflict' | 'dropped';
 
 export interface Change {

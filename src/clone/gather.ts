@@ -6,7 +6,7 @@ import path from 'node:path';
 import { SandboxError } from '../errors.js';
 import type { SandboxRecord } from '../config/record.js';
 import type { Paths } from '../paths.js';
-import { dropInDir, instanceName, isGenerated, isOurDropInName, PUBLISH_DROPIN, sandboxDropInPath, templateName } from '../layout.js';
+import { baseDir, dropInDir, instanceName, isGenerated, isOurDropInName, PUBLISH_DROPIN, sandboxDropInPath, templateName } from '../layout.js';
 import { requireRecord } from '../lifecycle/sandboxes.js';
 import { readIfExists } from '../read-if-exists.js';
 
@@ -24,6 +24,8 @@ export interface CloneFacts {
   units: SourceUnit[];
   /** Files in the source's drop-in directories that are not copied: the admin's own, the published ports'. */
   notCopied: string[];
+  /** The source has a base (its package files as it was created from them): the clone's merge ancestor too. */
+  hasBase: boolean;
 }
 
 const broken = (name: string, what: string) => new SandboxError(`sandbox '${name}': ${what}; 'sandbox doctor' says what is wrong, refusing to clone it`);
@@ -55,5 +57,6 @@ export async function gatherCloneFacts(paths: Paths, sourceName: string): Promis
       if (!isOurDropInName(f) || f === PUBLISH_DROPIN) notCopied.push(path.join(dir, f));
     }
   }
-  return { source, units, notCopied };
+  const hasBase = await fs.lstat(baseDir(paths, source.name)).then((st) => st.isDirectory(), () => false);
+  return { source, units, notCopied, hasBase };
 }

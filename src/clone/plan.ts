@@ -7,19 +7,20 @@ import path from 'node:path';
 import { SandboxError } from '../errors.js';
 import type { SandboxRecord } from '../config/record.js';
 import { DEFAULT_STATE_DIR, DEFAULT_UNIT_DIR } from '../paths.js';
-import { instanceName, profileLinkPath, SANDBOX_DROPIN, sandboxDropInPath, treeOf } from '../layout.js';
+import { baseHostPath, instanceName, profileLinkPath, SANDBOX_DROPIN, sandboxDropInPath, treeOf } from '../layout.js';
 import { renderDropIn, type GeneratedFile, type ServiceFacts } from '../generate/units.js';
 import { readBindPathItem } from '../generate/unit-values.js';
 import { parseProfile, profileFile } from '../generate/profiles.js';
 import { parseUnitFile } from '../unitfile/index.js';
 import { limitsFiles } from '../limits/units.js';
-import type { NewSandbox } from '../create/apply.js';
-import type { PlannedLabel } from '../create/plan.js';
+import type { NewSandbox, PlannedLabel } from '../create/plan.js';
 import type { CloneFacts, SourceUnit } from './gather.js';
+import type { Change } from '../apply/change.js';
+import { labelChange, newSandboxChanges } from '../create/changes.js';
 
 export interface ClonePlan extends NewSandbox {
-  /** The source's name and host tree: copied, never changed. */
-  source: { name: string; tree: string };
+  /** The source's name and host tree (and base, when it has one): copied, never changed. */
+  source: { name: string; tree: string; base?: string };
   /** The systemd units that run the clone. */
   units: string[];
   /** The source's published ports, [ADDR:]HOSTPORT:PORT: not given to the clone. */
@@ -94,5 +95,22 @@ export function planClone(facts: CloneFacts, name: string, label: PlannedLabel, 
   if (droppedPorts.length) notes.push(`the published ports of '${r.name}' (${droppedPorts.join(' ')}) are not copied: a host port serves one sandbox; publish the clone's with 'sandbox publish ${name} HOSTPORT:PORT'`);
   if (r.security === 'static') notes.push(`'${r.name}' has a static label; the clone gets a label of its own`);
   for (const f of facts.notCopied) notes.push(`${f} is not copied (not a file sandbox makes for a clone)`);
-  return { name, tree: record.tree, label, files, record, units: r.units.map((u) => instanceName(u, name)), source: { name: r.name, tree: r.tree }, droppedPorts, notes };
+  return { name, tree: record.tree, label, files, record, units: r.units.map((u) => instanceName(u, name)), source: { name: r.name, tree: r.tree, ...(facts.hasBase ? { base: baseHostPath(r.name) } : {}) }, droppedPorts, notes };
+}
+
+/** clone's fill, step by step: the source's tree copied, its base (if any) copied as the clone's, the tree labelled. */
+export function cloneFill(plan: ClonePlan): { copied: Change[]; base: Change[]; labelled: Change[] } {
+  const base = baseHostPath(plan.name);
+  const from = plan.source.base;
+  return {
+    copied: [{ kind: 'copy', path: plan.tree, source: plan.source.tree }],
+    base: from === undefined ? [] : [{ kind: 'mkdir', path: base }, { kind: 'copy', path: base, source: from }],
+    labelled: [labelChange(plan)],
+  };
+}
+
+/** The clone's change list, as apply makes it (create/changes.ts). */
+export function cloneChanges(plan: ClonePlan): Change[] {
+  const f = cloneFill(plan);
+  return newSandboxChanges(plan, [f.copied, f.base, f.labelled]);
 }

@@ -17,12 +17,15 @@ import { reclaimOwnLabels } from '../recovery/stale-labels.js';
 import { logEvent } from '../journal/write.js';
 import { copyTree } from './copy-tree.js';
 import type { CloneFacts } from './gather.js';
-import { planClone, type ClonePlan, type ClonePlanContext } from './plan.js';
+import { cloneFill, planClone, type ClonePlan, type ClonePlanContext } from './plan.js';
+import type { Change } from '../apply/change.js';
 
 export interface CloneDone {
   plan: ClonePlan;
   /** What the copy left out: special files, other file systems, entries gone while it ran. */
   skipped: PlanNote[];
+  /** What was made, in order: the plan's change list (clone/plan.ts' cloneChanges). */
+  changes: Change[];
 }
 
 async function reserveAndApply(paths: Paths, config: ToolConfig, facts: CloneFacts, name: string, ctx: ClonePlanContext, say: (s: string) => void): Promise<CloneDone> {
@@ -37,28 +40,30 @@ async function reserveAndApply(paths: Paths, config: ToolConfig, facts: CloneFac
     throw e;
   }
   let skipped: PlanNote[] = [];
-  await applyNewSandbox(paths, plan, { progress: say, labels: label.labels }, {
+  const steps = cloneFill(plan);
+  const changes = await applyNewSandbox(paths, plan, { progress: say, labels: label.labels }, {
     op: 'clone',
     fill: async (staging, undo) => {
       say(`Copying ${plan.source.tree} into ${plan.tree}`);
+      undo.begin(...steps.copied);
       skipped = (await copyTree(paths.host(plan.source.tree), staging)).skipped;
       crashPoint('clone:copied');
       // The source's base (its package files as it was created from them) is the clone's merge ancestor too.
-      const from = baseDir(paths, plan.source.name);
-      if (await fs.lstat(from).then((st) => st.isDirectory(), () => false)) {
+      if (plan.source.base !== undefined) {
         const base = baseDir(paths, name);
         await removeBase(paths, base);
-        undo.push(`base ${base}`, () => removeBase(paths, base));
+        undo.begin(...steps.base);
         await fs.mkdir(basesDir(paths), { recursive: true, mode: 0o700 });
         await fs.mkdir(base, { mode: 0o700 });
-        await copyTree(from, base);
+        await copyTree(paths.host(plan.source.base), base);
       }
       say(`Labelling the tree ${plan.label.fileContext}`);
+      undo.begin(...steps.labelled);
       await labelTree(staging, plan.label.fileContext);
       crashPoint('clone:labelled');
     },
   });
-  return { plan, skipped };
+  return { plan, skipped, changes };
 }
 
 /** Clone facts.source as `name`; on failure nothing is left (and what a cut-short label write left is reclaimed now). */

@@ -5,7 +5,7 @@ import { nameTaken } from '../create/apply.js';
 import { existingError } from '../create/batch.js';
 import { labelFor } from '../create/reserve-label.js';
 import { gatherCloneFacts } from '../clone/gather.js';
-import { planClone } from '../clone/plan.js';
+import { cloneChanges, planClone } from '../clone/plan.js';
 import { formatClonePlan } from '../clone/print-plan.js';
 import { cloneSandbox } from '../clone/run.js';
 import { treeSize } from '../clone/size.js';
@@ -17,9 +17,11 @@ import { createNotes } from '../create/policy-warning.js';
 import { SystemdClient } from '../systemd/client.js';
 import { note } from '../output/note.js';
 import { VERSION } from '../version.js';
-import { pathsOf, setExitCode, type GlobalArgs } from './common.js';
+import { pathsOf, setExitCode, withJson, type GlobalArgs, type JsonArgs } from './common.js';
+import { summariseChanges } from '../output/changes.js';
+import { printJson } from '../output/json.js';
 
-export interface CloneArgs extends GlobalArgs {
+export interface CloneArgs extends GlobalArgs, JsonArgs {
   source: string;
   name: string;
   dryRun?: boolean;
@@ -37,9 +39,7 @@ export const cloneCommand: CommandModule<GlobalArgs, CloneArgs> = {
   command: 'clone <source> <name>',
   describe: 'copy a sandbox into a new one with its own label and units',
   builder: (y) =>
-    y
-      .positional('source', { type: 'string', demandOption: true, describe: 'the sandbox to copy' })
-      .positional('name', { type: 'string', demandOption: true, describe: 'the new sandbox' })
+    withJson(y.positional('source', { type: 'string', demandOption: true, describe: 'the sandbox to copy' }).positional('name', { type: 'string', demandOption: true, describe: 'the new sandbox' }))
       .option('dry-run', { type: 'boolean', describe: 'print the plan and write nothing' })
       .option('now', { type: 'boolean', describe: 'start the clone once made (like sandbox start)' })
       .example('$0 clone web1 web2', 'web2 starts as a copy of web1, with its own label')
@@ -63,12 +63,13 @@ export const cloneCommand: CommandModule<GlobalArgs, CloneArgs> = {
     if (argv.dryRun) {
       const label = await labelFor(paths, config, { name: argv.name, security: { kind: 'dynamic' } }, { dryRun: true });
       const plan = planClone(facts, argv.name, label.planned, ctx);
-      process.stdout.write(formatClonePlan(plan, await treeSize(paths.host(plan.source.tree)), label.note));
+      if (argv.json) printJson({ changes: cloneChanges(plan) });
+      else process.stdout.write(formatClonePlan(plan, await treeSize(paths.host(plan.source.tree)), label.note, cloneChanges(plan)));
       return;
     }
     const client = paths.offline ? undefined : await SystemdClient.connect();
     try {
-      const { plan, skipped } = await cloneSandbox(paths, config, facts, argv.name, ctx, note);
+      const { plan, skipped, changes } = await cloneSandbox(paths, config, facts, argv.name, ctx, note);
       if (client) {
         note('Reloading systemd (1 new sandbox)');
         await client.daemonReload();
@@ -76,12 +77,17 @@ export const cloneCommand: CommandModule<GlobalArgs, CloneArgs> = {
       for (const s of skipped) note(`not copied: ${s.path} (${s.reason})`);
       for (const n of plan.notes) note(n);
       for (const line of await createNotes(paths, plan.units)) note(line);
-      console.log(`Cloned sandbox ${plan.source.name} as ${plan.name} (${plan.units.join(' ')}) with label ${plan.label.level} in ${plan.tree}.`);
+      if (argv.json) printJson({ changes });
+      else {
+        for (const line of summariseChanges(changes)) console.log(line);
+        console.log(`Cloned sandbox ${plan.source.name} as ${plan.name} (${plan.units.join(' ')}) with label ${plan.label.level} in ${plan.tree}.`);
+      }
       if (argv.now && client) {
-        const reports = await runSandboxJobs(client, 'start', [plan.record], (l) => console.log(l));
+        const reports = await runSandboxJobs(client, 'start', [plan.record], argv.json ? note : (l) => console.log(l));
         if (reports.some((r) => !r.ok)) setExitCode(ExitCode.failure);
         return;
       }
+      if (argv.json) return;
       console.log(`Start it with: sandbox start ${plan.name}   (or: systemctl start ${plan.units[0]})`);
     } finally {
       client?.close();

@@ -13,11 +13,15 @@ import { payloadSize } from '../create/size.js';
 import { validateName } from '../lifecycle/sandboxes.js';
 import { SystemdClient } from '../systemd/client.js';
 import { VERSION } from '../version.js';
-import { pathsOf, setExitCode, toList, type GlobalArgs } from './common.js';
+import { pathsOf, setExitCode, toList, withJson, type GlobalArgs, type JsonArgs } from './common.js';
+import type { Change } from '../apply/change.js';
+import { createChanges } from '../create/changes.js';
+import { summariseChanges } from '../output/changes.js';
+import { printJson } from '../output/json.js';
 import { note } from '../output/note.js';
 import { runSandboxJobs } from '../lifecycle/jobs.js';
 import { withHostErrors } from '../apply/host-error.js';
-import { createAll } from '../create/run.js';
+import { createAll, type Created } from '../create/run.js';
 import { createNotes } from '../create/policy-warning.js';
 import { DEFAULT_PROFILE, PROFILES, parseProfile } from '../generate/profiles.js';
 import { installedHelper } from '../landlock/helper.js';
@@ -26,7 +30,7 @@ import { parseCpu, parseIoWeight, parseMemory, parseTasks, type Limits } from '.
 import { hostSize } from '../limits/host.js';
 import { assertPortsFree } from '../publish/ports.js';
 
-export interface CreateArgs extends GlobalArgs {
+export interface CreateArgs extends GlobalArgs, JsonArgs {
   names: string[];
   unit: string | string[];
   package?: string | string[];
@@ -83,11 +87,17 @@ export function createRequests(argv: CreateArgs): CreateRequest[] {
   return names.map((name) => ({ name, ...base }));
 }
 
+/** A sandbox of the batch is made: what changed (runs summed up), and the one line that names it. */
+function printCreated({ plan, changes }: Created): void {
+  for (const line of summariseChanges(changes)) console.log(line);
+  console.log(`Created sandbox ${plan.name} (${plan.units.join(' ')}) with label ${plan.label.level} in ${plan.tree}.`);
+}
+
 export const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
   command: 'create <names..>',
   describe: "make sandboxes from installed services: clone their package's /etc and /var, label each, generate its units",
   builder: (y) =>
-    y
+    withJson(y)
       .positional('names', {
         type: 'string',
         array: true,
@@ -153,22 +163,27 @@ export const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
       const ctx = { version: VERSION, now: new Date(), extraSharedDirs: config.extraSharedDirs, landlockHelper: await installedHelper(paths) };
       // Paths no unit can name are refused here, before a label is reserved (the names only differ in safe characters).
       planCreate(reqs[0]!, facts, PROBE_LABEL, ctx);
+      const changes: Change[] = [];
       if (argv.dryRun) {
         for (const req of reqs) {
           const label = await labelFor(paths, config, req, { dryRun: true });
           const plan = planCreate(req, facts, label.planned, ctx);
-          process.stdout.write(formatPlan(plan, await payloadSize(paths, plan), label.note));
+          if (argv.json) changes.push(...createChanges(plan));
+          else process.stdout.write(formatPlan(plan, await payloadSize(paths, plan), label.note, createChanges(plan)));
         }
+        if (argv.json) printJson({ changes });
         return;
       }
-      const plans = await createAll(paths, config, reqs, facts, ctx, client);
+      const plans = await createAll(paths, config, reqs, facts, ctx, client, (d) => (argv.json ? changes.push(...d.changes) : printCreated(d)));
+      if (argv.json) printJson({ changes });
       // Each sandbox is whole and kept; a warning if it cannot start yet, a note if SELinux does not enforce.
       for (const line of await createNotes(paths, plans.flatMap((p) => p.units))) note(line);
       if (argv.now && client) {
-        const reports = await runSandboxJobs(client, 'start', plans.map((p) => p.record), (l) => console.log(l));
+        const reports = await runSandboxJobs(client, 'start', plans.map((p) => p.record), argv.json ? note : (l) => console.log(l));
         if (reports.some((r) => !r.ok)) setExitCode(ExitCode.failure);
         return;
       }
+      if (argv.json) return;
       const first = plans[0]!;
       const more = plans.length > 1;
       console.log(`Start ${more ? 'them' : 'it'} with: sandbox start ${names.join(' ')}${more ? '' : `   (or: systemctl start ${first.units[0]})`}`);

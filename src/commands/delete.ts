@@ -5,15 +5,17 @@ import { finishDelete, markDeleting } from '../delete/delete.js';
 import { logEvent } from '../journal/write.js';
 import { SystemdClient } from '../systemd/client.js';
 import { openLabels } from '../create/reserve-label.js';
-import { pathsOf, type GlobalArgs } from './common.js';
+import { pathsOf, withJson, type GlobalArgs, type JsonArgs } from './common.js';
 import { note } from '../output/note.js';
-import { changedPaths } from '../output/changes.js';
+import { summariseChanges } from '../output/changes.js';
+import { printJson } from '../output/json.js';
+import type { Change } from '../apply/change.js';
 import { withHostErrors } from '../apply/host-error.js';
 import { crashPoint } from '../apply/crash-point.js';
 import { endUnitProcesses } from '../delete/processes.js';
 import { stopNote } from '../delete/stop-note.js';
 
-interface Args extends GlobalArgs {
+interface Args extends GlobalArgs, JsonArgs {
   names: string[];
   force?: boolean;
 }
@@ -23,7 +25,7 @@ export const deleteCommand: CommandModule<GlobalArgs, Args> = {
   aliases: ['rm'],
   describe: 'remove sandboxes: units, drop-ins, tree, record, label',
   builder: (y) =>
-    y
+    withJson(y)
       .positional('names', { type: 'string', array: true, demandOption: true })
       .option('force', { alias: 'f', type: 'boolean', describe: 'stop running sandboxes first' })
       .example('$0 delete apache1', 'refuses while apache1 runs')
@@ -53,6 +55,7 @@ export const deleteCommand: CommandModule<GlobalArgs, Args> = {
           if (enabled.some((f) => f.state === 'enabled')) await client.disableUnitFiles(unitsOf(r));
         }
       }
+      const changes: Change[] = [];
       for (const r of records) {
         await markDeleting(paths, r.name);
         crashPoint('delete:marked');
@@ -60,9 +63,14 @@ export const deleteCommand: CommandModule<GlobalArgs, Args> = {
         for (const u of unitsOf(r)) {
           await logEvent({ name: r.name, unit: u, label: r.label, action: 'delete', message: `sandbox ${r.name}: deleted (${removed.length} paths removed)` });
         }
-        console.log(`Deleted sandbox ${r.name}: ${changedPaths(removed)}; label ${r.label} released.`);
+        if (argv.json) changes.push(...removed);
+        else {
+          for (const line of summariseChanges(removed)) console.log(line);
+          console.log(`Deleted sandbox ${r.name}; label ${r.label} released.`);
+        }
       }
       if (client) await client.daemonReload();
+      if (argv.json) printJson({ changes });
     } finally {
       client?.close();
     }

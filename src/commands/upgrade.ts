@@ -1,4 +1,4 @@
-// sandbox upgrade NAME… | --all [--dry-run] | --check [--json]: bring sandboxes
+// sandbox upgrade NAME… | --all [--dry-run] [--json] | --check [--json]: bring sandboxes
 // forward after their packages were updated on the host (src/upgrade/).
 import type { CommandModule } from 'yargs';
 import { ExitCode, UsageError, isSandboxError } from '../errors.js';
@@ -9,7 +9,9 @@ import { SystemdClient } from '../systemd/client.js';
 import { installedHelper } from '../landlock/helper.js';
 import { VERSION } from '../version.js';
 import { withHostErrors, hostError } from '../apply/host-error.js';
-import { formatChange } from '../output/changes.js';
+import { summariseChanges } from '../output/changes.js';
+import { note } from '../output/note.js';
+import type { Change } from '../apply/change.js';
 import { printJson } from '../output/json.js';
 import { sandboxDrift, formatDrift } from '../upgrade/check.js';
 import { upgradeOne, type UpgradeOutcome } from '../upgrade/run.js';
@@ -28,7 +30,6 @@ export function checkUpgradeArgs(argv: UpgradeArgs): void {
   const names = argv.names ?? [];
   if (names.length && argv.all !== undefined) throw new UsageError('give sandbox names or --all, not both');
   if (!names.length && argv.all === undefined && !argv.check) throw new UsageError('name at least one sandbox, or use --all (or --check)');
-  if (argv.json && !argv.check) throw new UsageError('--json goes with --check');
 }
 
 function summary(o: UpgradeOutcome, dryRun: boolean): string {
@@ -66,12 +67,19 @@ export const upgradeCommand: CommandModule<GlobalArgs, UpgradeArgs> = {
     const config = await readToolConfig(paths);
     const ctx = { version: VERSION, now: new Date(), extraSharedDirs: config.extraSharedDirs, landlockHelper: await installedHelper(paths) };
     const client = paths.offline ? undefined : await SystemdClient.connect();
+    // --json: one object at the end, {"changes":[…] (every sandbox's, in order), "sandboxes":[…]}; the rest goes to stderr.
+    const say = argv.json ? note : (l: string) => console.log(l);
+    const json = { changes: [] as Change[], sandboxes: [] as Omit<UpgradeOutcome, 'changes'>[] };
     try {
       for (const r of records) {
         try {
-          const o = await upgradeOne(paths, r, ctx, client, { dryRun: argv.dryRun === true, print: (l) => console.log(l) });
-          for (const c of o.changes) console.log(formatChange(c));
-          console.log(summary(o, argv.dryRun === true));
+          const o = await upgradeOne(paths, r, ctx, client, { dryRun: argv.dryRun === true, print: say });
+          if (argv.json) {
+            const { changes, ...rest } = o;
+            json.changes.push(...changes);
+            json.sandboxes.push(rest);
+          } else for (const line of summariseChanges(o.changes)) console.log(line);
+          say(summary(o, argv.dryRun === true));
           if (o.conflicts.length && !argv.dryRun) setExitCode(ExitCode.conflict);
         } catch (e) {
           // Each sandbox on its own: a failure is reported and the next one goes on.
@@ -81,6 +89,7 @@ export const upgradeCommand: CommandModule<GlobalArgs, UpgradeArgs> = {
           setExitCode(err.exitCode);
         }
       }
+      if (argv.json) printJson(json);
     } finally {
       client?.close();
     }

@@ -1,13 +1,14 @@
 // Carries out a create plan. The tree is built in a staging directory on the
 // same file system and published with one rename; units follow; the record is
-// written last and is the commit point. Any failure (or SIGINT/SIGTERM) runs
-// the undo stack: nothing is left half-made, and the label is released.
+// written last and is the commit point. Each change of the plan's list
+// (create/changes.ts) is noted as it is begun; any failure (or SIGINT/SIGTERM)
+// takes them back (apply/undo.ts): nothing is left half-made, and the label is released.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ConflictError } from '../errors.js';
 import type { Paths } from '../paths.js';
 import { serializeRecord } from '../config/record.js';
-import { baseDir, instanceName, isShippedLink, manifestPath, recordPath, stagingDir, tempPathOf } from '../layout.js';
+import { baseDir, baseHostPath, instanceName, isShippedLink, manifestHostPath, manifestPath, recordHostPath, recordPath, stagingDir, tempPathOf } from '../layout.js';
 import type { LabelOps } from '../labels/ops.js';
 import { dropIntent, takeIntent, type CreateIntent } from '../recovery/intent.js';
 import { copyPlan, type CopyProgress } from '../payload/copy.js';
@@ -17,9 +18,11 @@ import { assertReplaceable, writeFileAtomic, writeGenerated } from '../apply/ato
 import { removeGenerated } from '../apply/remove-generated.js';
 import { removeInside } from '../apply/safe-remove.js';
 import { writeLinkAtomic } from '../apply/atomic-link.js';
-import { Undo } from '../apply/undo.js';
+import { Undo, type UndoOf } from '../apply/undo.js';
+import type { Change } from '../apply/change.js';
 import { mkdirInside } from '../apply/mkdir-inside.js';
-import type { CreatePlan } from './plan.js';
+import type { CreatePlan, NewSandbox } from './plan.js';
+import { createFill, manifestChange, recordChange, treeChange, unitFileChange } from './changes.js';
 import { crashPoint } from '../apply/crash-point.js';
 import { copyBase, removeBase } from '../upgrade/base-copy.js';
 
@@ -70,32 +73,34 @@ export async function nameTaken(paths: Paths, name: string): Promise<boolean> {
   return exists(recordPath(paths, name));
 }
 
-/** What a new sandbox (made by create or clone) is, apart from how its tree is filled. */
-export type NewSandbox = Pick<CreatePlan, 'name' | 'tree' | 'label' | 'files' | 'record'>;
-
 /** How the staging tree of a new sandbox is filled (copied and labelled), and what says so. */
 export interface TreeFill {
   /** Names the operation in crash points and in the intent recovery reads ('create' or 'clone'). */
   op: 'create' | 'clone';
-  /** `undo` takes what the fill makes outside the staging directory (create's base). */
+  /** Notes on `undo` each planned change of the fill as it begins it (create/changes.ts), in the planned order. */
   fill: (staging: string, undo: Undo) => Promise<void>;
 }
 
-export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHooks): Promise<void> {
+/** Carries out a create plan; returns its changes as made (the planned list: create/changes.ts). */
+export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHooks): Promise<Change[]> {
   const say = hooks.progress ?? (() => {});
-  await applyNewSandbox(paths, plan, hooks, {
+  const steps = createFill(plan);
+  return applyNewSandbox(paths, plan, hooks, {
     op: 'create',
     fill: async (staging, undo) => {
       say(`Copying ${plan.payload.entries.length} paths of ${plan.record.packages.join(', ')} into ${plan.tree}`);
+      undo.begin(...steps.copied);
       await copyPlan(paths, { entries: plan.payload.entries, excludes: plan.payload.excludes }, staging, { onProgress: hooks.onCopy });
       crashPoint('create:copied');
       // The merge ancestor of a later upgrade, where the sandbox cannot write it.
       const base = baseDir(paths, plan.name);
       await removeBase(paths, base);
-      undo.push(`base ${base}`, () => removeBase(paths, base));
+      undo.begin(...steps.base);
       await copyBase(paths, plan.base, base);
+      undo.begin(...steps.made);
       for (const d of plan.create) await mkdirInside(staging, d.path, d);
       say(`Labelling the tree ${plan.label.fileContext}`);
+      undo.begin(...steps.labelled);
       await labelTree(staging, plan.label.fileContext);
       crashPoint('create:labelled');
     },
@@ -103,16 +108,43 @@ export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHo
 }
 
 /**
+ * How each change of a new sandbox is taken back. The tree goes whole, in
+ * staging or published (what was copied into it and its label go with it),
+ * the base whole; a unit file only if the intent says it is new.
+ */
+function undoNewSandbox(paths: Paths, plan: NewSandbox, intent: CreateIntent): UndoOf {
+  const owned = [paths.stateDir, paths.configDir, paths.unitDir];
+  return (c) => {
+    const file = paths.host(c.path);
+    if (c.kind === 'mkdir' && c.path === plan.tree) {
+      return async () => {
+        await removeInside([paths.stateDir], file);
+        await removeInside([paths.stateDir], stagingDir(paths, plan.name));
+      };
+    }
+    if (c.kind === 'mkdir' && c.path === baseHostPath(plan.name)) return () => removeBase(paths, file);
+    if (c.path === manifestHostPath(plan.name)) return () => removeInside([paths.stateDir], file);
+    if (c.path === recordHostPath(plan.name)) return () => removeInside([paths.configDir], file);
+    const made = intent.files.find((f) => f.path === file);
+    return made && (() => removeGenerated(owned, file, made.role));
+  };
+}
+
+/** Runs one step of a rollback that is not a change (the intent, the label), saying so if it fails. */
+async function alsoUndo(what: string, fn: () => Promise<unknown>): Promise<void> {
+  await fn().catch((e: Error) => process.stderr.write(`sandbox: could not undo ${what}: ${e.message}\n`));
+}
+
+/**
  * The all-or-nothing part create and clone share: the intent, the staging
  * directory filled by `how`, the tree published with one rename, the
- * manifest, the units, and the record last (the commit point).
+ * manifest, the units, and the record last (the commit point). Returns the
+ * changes made, in order; on failure they are undone newest first, then the
+ * intent and the label reservation go.
  */
-export async function applyNewSandbox(paths: Paths, plan: NewSandbox, hooks: ApplyHooks, how: TreeFill): Promise<void> {
+export async function applyNewSandbox(paths: Paths, plan: NewSandbox, hooks: ApplyHooks, how: TreeFill): Promise<Change[]> {
   const op = how.op;
-  const undo = new Undo();
-  undo.push('label reservation', () => hooks.labels.release(plan.name));
-  const say = hooks.progress ?? (() => {});
-  const owned = [paths.stateDir, paths.configDir, paths.unitDir];
+  let undo: Undo | undefined;
   try {
     await fs.mkdir(paths.stateDir, { recursive: true, mode: 0o711 });
     await fs.mkdir(paths.configDir, { recursive: true, mode: 0o755 });
@@ -120,44 +152,43 @@ export async function applyNewSandbox(paths: Paths, plan: NewSandbox, hooks: App
     const intent: CreateIntent = { pid: process.pid, name: plan.name, files: [], temps: written.map((f) => tempPathOf(f)), ...(op === 'clone' ? { op } : {}) };
     for (const f of plan.files) if (!(await exists(paths.host(f.path)))) intent.files.push({ path: paths.host(f.path), role: f.role });
     await takeIntent(paths, intent);
-    undo.push('intent', () => dropIntent(paths, plan.name));
+    undo = new Undo(undoNewSandbox(paths, plan, intent));
     const staging = stagingDir(paths, plan.name);
     // We hold the intent, so a staging dir of this name is a dead create's (or a
     // planted link): removed without following it, never built into.
     await removeInside([paths.stateDir], staging);
+    undo.begin(treeChange(plan));
     await fs.mkdir(staging, { mode: 0o700 });
-    undo.push(`staging ${staging}`, () => removeInside([paths.stateDir], staging));
     crashPoint(`${op}:staging`);
 
     await how.fill(staging, undo);
     const manifest = formatManifest(await buildManifest(staging));
 
-    const tree = paths.host(plan.tree);
-    await fs.rename(staging, tree);
-    undo.push(`tree ${tree}`, () => removeInside([paths.stateDir], tree));
+    await fs.rename(staging, paths.host(plan.tree));
     crashPoint(`${op}:published-tree`);
+    undo.begin(manifestChange(plan));
     await writeFileAtomic(manifestPath(paths, plan.name), manifest, 0o600);
-    undo.push('manifest', () => removeInside([paths.stateDir], manifestPath(paths, plan.name)));
 
     for (const f of plan.files) {
-      const file = paths.host(f.path);
-      const existed = await exists(file);
-      say(`Writing ${f.path}`);
-      // Before the write: a write that fails (a full disk) may leave the drop-in's new directory.
-      if (!existed) undo.push(f.path, () => removeGenerated(owned, file, f.role));
-      if (f.linkTo !== undefined) await writeLinkAtomic(file, f.linkTo);
-      else await writeGenerated(file, f.content);
+      // Noted before the write: a write that fails (a full disk) may leave the drop-in's new directory.
+      undo.begin(unitFileChange(f));
+      if (f.linkTo !== undefined) await writeLinkAtomic(paths.host(f.path), f.linkTo);
+      else await writeGenerated(paths.host(f.path), f.content);
       crashPoint(`${op}:wrote-${f.role}`);
     }
-    await writeFileAtomic(recordPath(paths, plan.name), serializeRecord(plan.record));
     // Undone first if the label commit fails (a full disk): a failed create leaves no record.
-    undo.push('record', () => removeInside([paths.configDir], recordPath(paths, plan.name)));
+    undo.begin(recordChange(plan));
+    await writeFileAtomic(recordPath(paths, plan.name), serializeRecord(plan.record));
     crashPoint(`${op}:recorded`);
     await hooks.labels.commit(plan.name);
     await dropIntent(paths, plan.name);
-    undo.done();
+    return [...undo.applied];
   } catch (e) {
-    await undo.rollback();
+    if (undo) {
+      await undo.rollback();
+      await alsoUndo('intent', () => dropIntent(paths, plan.name));
+    }
+    await alsoUndo('label reservation', () => hooks.labels.release(plan.name));
     throw e;
   }
   // The daemon-reload is the caller's: a batch does one for all its sandboxes.

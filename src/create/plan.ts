@@ -45,6 +45,9 @@ export interface CreatePlan {
   base: string[];
 }
 
+/** What a new sandbox (made by create or clone) is, apart from how its tree is filled. */
+export type NewSandbox = Pick<CreatePlan, 'name' | 'tree' | 'label' | 'files' | 'record'>;
+
 export interface PlanContext {
   version: string;
   now: Date;

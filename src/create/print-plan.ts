@@ -1,14 +1,22 @@
-// --dry-run: the whole plan as text, nothing written.
+// --dry-run: the whole plan as text, nothing written: what is copied and why,
+// the change list (through the one formatter), each file's content.
 import { serializeRecord } from '../config/record.js';
 import { recordHostPath } from '../layout.js';
 import type { CreatePlan } from './plan.js';
+import type { Change } from '../apply/change.js';
+import { summariseChanges } from '../output/changes.js';
 
 export interface PayloadSize {
   files: number;
   bytes: number;
 }
 
-export function formatPlan(plan: CreatePlan, size: PayloadSize | undefined, labelNote: string): string {
+/** The changes section of a dry run (create's and clone's): the change list as a human reads it (--json gives it whole). */
+export function changesSection(changes: readonly Change[]): string[] {
+  return ['Changes:', ...summariseChanges(changes).map((l) => `  ${l}`), ''];
+}
+
+export function formatPlan(plan: CreatePlan, size: PayloadSize | undefined, labelNote: string, changes: readonly Change[]): string {
   const out: string[] = [];
   out.push(`Sandbox ${plan.name} (dry run: nothing is written)`);
   out.push(`  Units:    ${plan.units.join(' ')}`);
@@ -29,7 +37,7 @@ export function formatPlan(plan: CreatePlan, size: PayloadSize | undefined, labe
     out.push('Create:');
     for (const c of plan.create) out.push(`  ${c.file ? 'file' : 'dir '}   ${c.path}  # ${c.reason}, owner ${c.uid}:${c.gid}`);
   }
-  out.push('');
+  out.push('', ...changesSection(changes));
   for (const f of plan.files) out.push(`---${f.path}---`, f.linkTo !== undefined ? `-> ${f.linkTo}` : f.content.trimEnd(), '');
   out.push(`---${recordHostPath(plan.name)}---`, serializeRecord(plan.record).trimEnd());
   return out.join('\n') + '\n';

@@ -12,6 +12,7 @@ import { logEvent } from '../journal/write.js';
 import type { SystemdClient } from '../systemd/client.js';
 import type { Paths } from '../paths.js';
 import { crashPoint } from '../apply/crash-point.js';
+import type { Change } from '../apply/change.js';
 import { note } from '../output/note.js';
 import { hostError } from '../apply/host-error.js';
 import { withInterruptGuard } from '../apply/interrupt.js';
@@ -24,7 +25,7 @@ async function reserveAndApply(
   req: CreateRequest,
   facts: CreateFacts,
   ctx: PlanContext,
-): Promise<CreatePlan> {
+): Promise<Created> {
   const label = await labelFor(paths, config, req, { dryRun: false });
   // Reserved, but no intent names the sandbox yet: recovery must still free it.
   crashPoint('create:label-reserved');
@@ -38,7 +39,7 @@ async function reserveAndApply(
     throw e;
   }
   let last = 0;
-  await applyCreate(paths, plan, {
+  const changes = await applyCreate(paths, plan, {
     progress: note,
     onCopy: (p) => {
       if (process.stderr.isTTY && Date.now() - last > 200) {
@@ -48,32 +49,46 @@ async function reserveAndApply(
     },
     labels: label.labels,
   });
-  return plan;
+  return { plan, changes };
 }
 
 /** Create one sandbox of the batch; the daemon-reload is left to the caller. */
-async function createOne(paths: Paths, config: ToolConfig, req: CreateRequest, facts: CreateFacts, ctx: PlanContext): Promise<CreatePlan> {
-  let plan: CreatePlan;
+async function createOne(paths: Paths, config: ToolConfig, req: CreateRequest, facts: CreateFacts, ctx: PlanContext): Promise<Created> {
+  let done: Created;
   try {
-    plan = await reserveAndApply(paths, config, req, facts, ctx);
+    done = await reserveAndApply(paths, config, req, facts, ctx);
   } catch (e) {
     // What a label write cut short by a full disk left (a temp file, a half-made
     // reservation) goes now, not at the next command.
     await reclaimOwnLabels(paths).catch(() => undefined);
     throw e;
   }
+  const { plan } = done;
   for (const u of plan.units) {
     await logEvent({ name: plan.name, unit: u, label: plan.label.level, action: 'create', message: `sandbox ${plan.name}: created ${u} with label ${plan.label.level}` });
   }
-  console.log(`Created sandbox ${plan.name} (${plan.units.join(' ')}) with label ${plan.label.level} in ${plan.tree}.`);
-  return plan;
+  return done;
 }
 
-/** Each name in turn (batch.ts says what a failure leaves); one daemon-reload for all that were created. */
-export async function createAll(paths: Paths, config: ToolConfig, reqs: CreateRequest[], facts: CreateFacts, ctx: PlanContext, client: SystemdClient | undefined): Promise<CreatePlan[]> {
+/** A sandbox made: its plan and the changes made, in order (create/changes.ts' list). */
+export interface Created {
+  plan: CreatePlan;
+  changes: Change[];
+}
+
+/** Each name in turn (batch.ts says what a failure leaves), `report`ed as it is made; one daemon-reload for all that were created. */
+export async function createAll(
+  paths: Paths,
+  config: ToolConfig,
+  reqs: CreateRequest[],
+  facts: CreateFacts,
+  ctx: PlanContext,
+  client: SystemdClient | undefined,
+  report: (done: Created) => void,
+): Promise<CreatePlan[]> {
   const plans: CreatePlan[] = [];
   try {
-    await withInterruptGuard(() => createEach(paths, config, reqs, facts, ctx, plans));
+    await withInterruptGuard(() => createEach(paths, config, reqs, facts, ctx, plans, report));
   } finally {
     if (client && plans.length) {
       note(`Reloading systemd (${plans.length} new sandbox${plans.length === 1 ? '' : 'es'})`);
@@ -84,11 +99,13 @@ export async function createAll(paths: Paths, config: ToolConfig, reqs: CreateRe
 }
 
 /** Creates each sandbox in turn into plans; the first failure stops the batch (batch.ts). */
-async function createEach(paths: Paths, config: ToolConfig, reqs: CreateRequest[], facts: CreateFacts, ctx: PlanContext, plans: CreatePlan[]): Promise<void> {
+async function createEach(paths: Paths, config: ToolConfig, reqs: CreateRequest[], facts: CreateFacts, ctx: PlanContext, plans: CreatePlan[], report: (done: Created) => void): Promise<void> {
   const names = reqs.map((r) => r.name);
   for (const req of reqs) {
     try {
-      plans.push(await createOne(paths, config, req, facts, ctx));
+      const done = await createOne(paths, config, req, facts, ctx);
+      plans.push(done.plan);
+      report(done);
     } catch (e) {
       const err = hostError(e);
       if (!isSandboxError(err)) {

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { listRecords, readRecords, strict, type SandboxRecord } from '../config/record.js';
 import { DEFAULT_UNIT_DIR, type Paths } from '../paths.js';
-import { baseDir, deletingMarker, isOurs, manifestPath, recordPath, runtimeDir, unitEntry, wantsDir } from '../layout.js';
+import { baseDir, baseHostPath, deletingMarker, manifestHostPath, isOurs, manifestPath, recordHostPath, recordPath, runtimeDir, unitEntry, wantsDir } from '../layout.js';
 import { removeInside } from '../apply/safe-remove.js';
 import { removeGenerated } from '../apply/remove-generated.js';
 import { crashPoint } from '../apply/crash-point.js';
@@ -41,7 +41,7 @@ export async function finishDelete(paths: Paths, r: SandboxRecord, labels: Label
     const wants = wantsDir(paths.unitDir, unit);
     for (const link of await fs.readdir(wants).catch(() => [] as string[])) {
       const e = unitEntry(link);
-      if (e.kind === 'instance' && e.name === r.name) await removeInside(owned, path.join(wants, link));
+      if (e.kind === 'instance' && e.name === r.name && (await removeInside(owned, path.join(wants, link)))) unlink(paths.unhost(path.join(wants, link)));
     }
     await fs.rmdir(wants).catch(() => undefined);
   }
@@ -50,11 +50,13 @@ export async function finishDelete(paths: Paths, r: SandboxRecord, labels: Label
   crashPoint('delete:tree-removed');
   // Its private /run, which a unit with RuntimeDirectoryPreserve= leaves behind when stopped.
   if (await removeInside([paths.runDir], runtimeDir(paths, r.name))) unlink(paths.unhost(runtimeDir(paths, r.name)));
-  await removeInside([paths.stateDir], manifestPath(paths, r.name));
-  await removeBase(paths, baseDir(paths, r.name));
+  if (await removeInside([paths.stateDir], manifestPath(paths, r.name))) unlink(manifestHostPath(r.name));
+  if (await removeBase(paths, baseDir(paths, r.name))) unlink(baseHostPath(r.name));
   await labels.release(r.name);
   crashPoint('delete:label-released');
+  // The record, renamed to the marker at step 1, goes last.
   await removeInside([paths.configDir], deletingMarker(paths, r.name));
+  unlink(recordHostPath(r.name));
   return removed;
 }
 

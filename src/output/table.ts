@@ -1,4 +1,4 @@
-// output/: how data is printed: tables, JSON, notes on stderr.
+// output/: how data is printed: change lists (changes.ts, the one formatter), tables, JSON, notes on stderr.
 /** systemctl-like columns: upper-case header, left-aligned, two spaces apart. */
 export function formatTable(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

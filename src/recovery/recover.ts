@@ -20,6 +20,7 @@ import { removeGenerated } from '../apply/remove-generated.js';
 import { baseDir, manifestPath, stagingDir, stateEntry } from '../layout.js';
 import { removeBase } from '../upgrade/base-copy.js';
 import type { LabelOps } from '../labels/ops.js';
+import type { Change } from '../apply/change.js';
 import { finishDelete, pendingDeletes } from '../delete/delete.js';
 import { dropIntent, readIntent, type CreateIntent } from './intent.js';
 import { pidAlive } from './pid-alive.js';
@@ -30,31 +31,39 @@ export interface RecoveryReport {
   finishedDeletes: string[];
   rolledBack: string[];
   completed: string[];
+  /** What finishing deletes and rolling back creates removed, in order. */
+  changes: Change[];
 }
+
+/** Says what recovery did, with the changes it made (the CLI prints them through the one formatter). */
+export type RecoverySay = (message: string, changes?: Change[]) => void;
 
 /** Temp files of atomic writes the killed create had begun (first, so a drop-in's directory can then go). */
 async function removeTemps(paths: Paths, intent: CreateIntent | undefined): Promise<void> {
   for (const t of intent?.temps ?? []) await removeInside([paths.stateDir, paths.configDir, paths.unitDir], t).catch(() => undefined);
 }
 
-export async function rollBackCreate(paths: Paths, name: string, intent: CreateIntent | undefined, labels: LabelOps): Promise<void> {
+/** Everything a dead create (or clone) may have left goes; returns what was there to remove. */
+export async function rollBackCreate(paths: Paths, name: string, intent: CreateIntent | undefined, labels: LabelOps): Promise<Change[]> {
   const owned = [paths.unitDir];
+  const removed: Change[] = [];
+  const gone = (done: boolean, p: string) => done && removed.push({ kind: 'unlink', path: paths.unhost(p) });
   await removeTemps(paths, intent);
-  for (const f of intent?.files ?? []) await removeGenerated(owned, f.path, f.role).catch(() => undefined);
-  await removeInside([paths.stateDir], stagingDir(paths, name));
-  await removeInside([paths.stateDir], path.join(paths.stateDir, name)); // the tree
-  await removeInside([paths.stateDir], manifestPath(paths, name));
-  await removeBase(paths, baseDir(paths, name));
+  for (const f of intent?.files ?? []) gone(await removeGenerated(owned, f.path, f.role).catch(() => false), f.path);
+  for (const p of [stagingDir(paths, name), path.join(paths.stateDir, name), manifestPath(paths, name)]) gone(await removeInside([paths.stateDir], p), p);
+  gone(await removeBase(paths, baseDir(paths, name)), baseDir(paths, name));
   await labels.release(name);
   await dropIntent(paths, name);
+  return removed;
 }
 
-export async function recover(paths: Paths, labels: LabelOps, say: (s: string) => void): Promise<RecoveryReport> {
-  const report: RecoveryReport = { finishedDeletes: [], rolledBack: [], completed: [] };
+export async function recover(paths: Paths, labels: LabelOps, say: RecoverySay): Promise<RecoveryReport> {
+  const report: RecoveryReport = { finishedDeletes: [], rolledBack: [], completed: [], changes: [] };
   for (const r of await pendingDeletes(paths)) {
-    await finishDelete(paths, r, labels);
+    const removed = await finishDelete(paths, r, labels);
     report.finishedDeletes.push(r.name);
-    say(`sandbox: finished the interrupted delete of '${r.name}'`);
+    report.changes.push(...removed);
+    say(`sandbox: finished the interrupted delete of '${r.name}'`, removed);
   }
   for (const n of await fs.readdir(paths.stateDir).catch(() => [] as string[])) {
     const e = stateEntry(n);
@@ -81,9 +90,10 @@ export async function recover(paths: Paths, labels: LabelOps, say: (s: string) =
       await dropIntent(paths, name);
       report.completed.push(name);
     } else {
-      await rollBackCreate(paths, name, intent, labels);
+      const removed = await rollBackCreate(paths, name, intent, labels);
       report.rolledBack.push(name);
-      say(`sandbox: rolled back the interrupted ${intent?.op ?? 'create'} of '${name}'`);
+      report.changes.push(...removed);
+      say(`sandbox: rolled back the interrupted ${intent?.op ?? 'create'} of '${name}'`, removed);
     }
   }
   for (const name of await reclaimStaleLabels(paths)) {

@@ -13,8 +13,9 @@ export async function copyBase(paths: Paths, files: readonly string[], dest: str
   await copyPlan(paths, { entries: files.map((p) => ({ path: p, how: 'entry' as const })) }, dest);
 }
 
-/** Remove a base (or a staged one) and .base itself once it is empty. */
-export async function removeBase(paths: Paths, dir: string): Promise<void> {
-  await removeInside([paths.stateDir], dir);
+/** Remove a base (or a staged one) and .base itself once it is empty; true if the base was there. */
+export async function removeBase(paths: Paths, dir: string): Promise<boolean> {
+  const removed = await removeInside([paths.stateDir], dir);
   await fs.rmdir(basesDir(paths)).catch(() => undefined);
+  return removed;
 }

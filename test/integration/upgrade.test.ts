@@ -4,6 +4,8 @@
 // merge) and one the admin changed too (conflict), adds files and changes its
 // unit; 3.0's service dies after it starts, which rolls the upgrade back.
 // Everything is checked from outside: the tree's files, systemctl show, labels.
+import type { Change } from '../../src/apply/change.js';
+import { formatChange } from '../../src/output/changes.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -70,6 +72,11 @@ test('sbxup 2.0 installed: --check lists both as behind (text and --json); --dry
   assert.match(dry.stdout, `Copied /etc/sbxup/extra.conf to ${t}/etc/sbxup/extra.conf.`);
   assert.match(dry.stdout, `Copied /etc/sbxup/conf.d/new.conf to ${t}/etc/sbxup/conf.d/new.conf.`);
   assert.match(dry.stdout, 'Written /etc/systemd/system/sbxup@.service.');
+  // --json: the same changes, every one, as data (the human form above says each through the one formatter)
+  const dryJson = JSON.parse((await h.sandbox('upgrade', '--dry-run', '--json', 'up1')).stdout) as { changes: Change[]; sandboxes: { name: string }[] };
+  assert.equal(dryJson.sandboxes.map((s) => s.name), ['up1']);
+  assert.ok(dryJson.changes.length >= 5);
+  for (const c of dryJson.changes) assert.ok(dry.stdout.includes(formatChange(c)), formatChange(c));
   assert.is(await h.ok(`find ${watched} -printf '%p %s %T@\\n' | sort`), before, 'a dry run wrote something');
 });
 
