@@ -62,6 +62,12 @@ export const UPGRADE_PREFIX = '.upgrading-';
 /** A merge that conflicted leaves the merged text with conflict markers here, beside the sandbox's untouched file. */
 export const SANDBOX_NEW_SUFFIX = '.sandbox-new';
 export const REGISTRY_DIR = '.labels';
+/** The key that signs the tool's journal entries (journal/key.ts); no sandbox sees it (a tmpfs covers this directory in every sandbox). */
+export const JOURNAL_KEY = '.journal-key';
+
+export function journalKeyPath(paths: Paths): string {
+  return path.join(paths.stateDir, JOURNAL_KEY);
+}
 
 /** The host path of a sandbox's tree, as records store it. */
 export function treeOf(name: string): string {

@@ -77,7 +77,7 @@ export async function cloneSandbox(paths: Paths, config: ToolConfig, facts: Clon
   }
   const { plan } = done;
   for (const u of plan.units) {
-    await logEvent({ name, unit: u, label: plan.label.level, action: 'clone', message: `sandbox ${name}: cloned from ${plan.source.name} as ${u} with label ${plan.label.level}` });
+    await logEvent(paths, { name, unit: u, label: plan.label.level, action: 'clone', message: `sandbox ${name}: cloned from ${plan.source.name} as ${u} with label ${plan.label.level}` });
   }
   return done;
 }

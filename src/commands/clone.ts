@@ -83,7 +83,7 @@ export const cloneCommand: CommandModule<GlobalArgs, CloneArgs> = {
         console.log(`Cloned sandbox ${plan.source.name} as ${plan.name} (${plan.units.join(' ')}) with label ${plan.label.level} in ${plan.tree}.`);
       }
       if (argv.now && client) {
-        const reports = await runSandboxJobs(client, 'start', [plan.record], argv.json ? note : (l) => console.log(l));
+        const reports = await runSandboxJobs(paths, client, 'start', [plan.record], argv.json ? note : (l) => console.log(l));
         if (reports.some((r) => !r.ok)) setExitCode(ExitCode.failure);
         return;
       }

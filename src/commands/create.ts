@@ -179,7 +179,7 @@ export const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
       // Each sandbox is whole and kept; a warning if it cannot start yet, a note if SELinux does not enforce.
       for (const line of await createNotes(paths, plans.flatMap((p) => p.units))) note(line);
       if (argv.now && client) {
-        const reports = await runSandboxJobs(client, 'start', plans.map((p) => p.record), argv.json ? note : (l) => console.log(l));
+        const reports = await runSandboxJobs(paths, client, 'start', plans.map((p) => p.record), argv.json ? note : (l) => console.log(l));
         if (reports.some((r) => !r.ok)) setExitCode(ExitCode.failure);
         return;
       }

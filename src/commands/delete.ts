@@ -61,7 +61,7 @@ export const deleteCommand: CommandModule<GlobalArgs, Args> = {
         crashPoint('delete:marked');
         const removed = await finishDelete(paths, r, labels);
         for (const u of unitsOf(r)) {
-          await logEvent({ name: r.name, unit: u, label: r.label, action: 'delete', message: `sandbox ${r.name}: deleted (${removed.length} paths removed)` });
+          await logEvent(paths, { name: r.name, unit: u, label: r.label, action: 'delete', message: `sandbox ${r.name}: deleted (${removed.length} paths removed)` });
         }
         if (argv.json) changes.push(...removed);
         else {

@@ -28,7 +28,7 @@ function enableVerb(verb: 'enable' | 'disable'): CommandModule<GlobalArgs, Args>
               ? await c.enableUnitFiles([...units, ...new Set(r.units.map(targetName))])
               : await c.disableUnitFiles(units);
           for (const ch of changes) console.log(formatChange(asChange(ch)));
-          for (const u of units) await logEvent({ name: r.name, unit: u, label: r.label, action: verb, message: `sandbox ${r.name}: ${verb}d ${u}` });
+          for (const u of units) await logEvent(paths, { name: r.name, unit: u, label: r.label, action: verb, message: `sandbox ${r.name}: ${verb}d ${u}` });
         }
         await c.daemonReload();
       });

@@ -46,7 +46,7 @@ function jobCommand(verb: Verb): CommandModule<GlobalArgs, JobArgs> {
       const reports = await withSystemd(async (c) => {
         // --all reloads the running ones and leaves the stopped ones stopped, like ReloadPropagatedFrom=.
         if (verb === 'reload' && argv.all) records = await runningOnly(c, records);
-        return runSandboxJobs(c, verb, records, (l) => (argv.json ? process.stderr.write(l + '\n') : console.log(l)));
+        return runSandboxJobs(paths, c, verb, records, (l) => (argv.json ? process.stderr.write(l + '\n') : console.log(l)));
       });
       if (argv.json) printJson(reports);
       if (reports.some((r) => !r.ok)) setExitCode(ExitCode.failure);

@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { requireRecord, unitsOf } from '../lifecycle/sandboxes.js';
 import { followJournal, readJournal, renderEntry, sandboxQuery } from '../journal/read.js';
+import { journalKey } from '../journal/key.js';
 import { listRecordNames } from '../config/record.js';
 import { pathsOf, type GlobalArgs } from './common.js';
 
@@ -27,7 +28,7 @@ export const logsCommand: CommandModule<GlobalArgs, Args> = {
   handler: async (argv) => {
     const paths = pathsOf(argv);
     const r = await requireRecord(paths, argv.name);
-    const q = sandboxQuery(r.name, unitsOf(r), new Set(await listRecordNames(paths)));
+    const q = sandboxQuery(r.name, unitsOf(r), new Set(await listRecordNames(paths)), await journalKey(paths, false));
     if (argv.follow) return followJournal(q, argv.lines, (l) => console.log(l));
     for (const e of await readJournal(q, argv.lines)) console.log(renderEntry(e));
   },

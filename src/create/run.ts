@@ -65,7 +65,7 @@ async function createOne(paths: Paths, config: ToolConfig, req: CreateRequest, f
   }
   const { plan } = done;
   for (const u of plan.units) {
-    await logEvent({ name: plan.name, unit: u, label: plan.label.level, action: 'create', message: `sandbox ${plan.name}: created ${u} with label ${plan.label.level}` });
+    await logEvent(paths, { name: plan.name, unit: u, label: plan.label.level, action: 'create', message: `sandbox ${plan.name}: created ${u} with label ${plan.label.level}` });
   }
   return done;
 }

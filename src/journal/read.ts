@@ -52,8 +52,8 @@ export interface SandboxQuery {
   keep: (e: JournalEntry) => boolean;
 }
 
-export function sandboxQuery(name: string, units: string[], sandboxNames: Set<string>): SandboxQuery {
-  return { matches: trustedMatches(name, units), keep: (e) => isTrusted(e.fields, name, units, sandboxNames) };
+export function sandboxQuery(name: string, units: string[], sandboxNames: Set<string>, key?: Buffer): SandboxQuery {
+  return { matches: trustedMatches(name, units), keep: (e) => isTrusted(e.fields, name, units, sandboxNames, key) };
 }
 
 export async function readJournal(q: SandboxQuery, lines: number): Promise<JournalEntry[]> {

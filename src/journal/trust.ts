@@ -6,12 +6,17 @@
 // - a sandbox's own output is matched by _SYSTEMD_UNIT= of its units;
 // - systemd's messages about a unit by UNIT= together with _PID=1;
 // - the tool's entries (written by logger --journald, journal/write.ts) by
-//   SANDBOX_NAME= together with _UID=0 and _COMM=logger (and _EXE, when
-//   journald could read it before logger exited), and only when journald saw
-//   the sender's cgroup and it is no sandbox unit's: a root process of a
-//   sandbox can run logger too (or call itself so), but not hide its cgroup.
+//   their SANDBOX_AUTH=, an HMAC under a key no sandbox can read (key.ts);
+//   an entry without one (written before the key, or by a tool that could not
+//   read it) by SANDBOX_NAME= together with _UID=0 and _COMM=logger (and
+//   _EXE, when journald could read it before logger exited), and only when
+//   journald saw the sender's cgroup and it is no sandbox unit's: a root
+//   process of a sandbox can run logger too (or call itself so), but not hide
+//   its cgroup.
 // (A sender with CAP_SYS_ADMIN can claim another pid in its credentials;
 // sandboxes that keep that capability can forge even these.)
+
+import { SIGNED_FIELDS, signedBy } from './key.js';
 
 export const TOOL_COMM = 'logger';
 const TOOL_EXES = new Set(['/usr/bin/logger', '/bin/logger']);
@@ -22,11 +27,17 @@ export type Fields = Record<string, unknown>;
 export function trustedMatches(name: string, units: string[]): string[] {
   const out: string[] = [];
   for (const u of units) out.push(`_SYSTEMD_UNIT=${u}`, '+', `UNIT=${u}`, '_PID=1', '+');
-  out.push(`SANDBOX_NAME=${name}`, '_UID=0', `_COMM=${TOOL_COMM}`);
+  // Not _COMM: journald may have missed it (key.ts); isTrusted decides.
+  out.push(`SANDBOX_NAME=${name}`, '_UID=0');
   return out;
 }
 
 const field = (f: Fields, k: string): string | undefined => (typeof f[k] === 'string' ? (f[k] as string) : undefined);
+
+/** The signed fields as journalctl -o json gives them (a value that is not UTF-8 comes as bytes, and then cannot match). */
+function signedValues(f: Fields): Record<string, string> {
+  return Object.fromEntries(SIGNED_FIELDS.map((k) => [k, field(f, k) ?? '']));
+}
 
 /** Is the unit (or a cgroup path component) an instance of one of the sandboxes? */
 function isSandboxUnit(unit: string, sandboxNames: Set<string>): boolean {
@@ -35,11 +46,13 @@ function isSandboxUnit(unit: string, sandboxNames: Set<string>): boolean {
 }
 
 /** The entry's trusted fields prove it belongs to sandbox `name` (units `units`); `sandboxNames` are all recorded sandboxes. */
-export function isTrusted(f: Fields, name: string, units: string[], sandboxNames: Set<string>): boolean {
+export function isTrusted(f: Fields, name: string, units: string[], sandboxNames: Set<string>, key?: Buffer): boolean {
   const unit = field(f, '_SYSTEMD_UNIT');
   if (unit !== undefined && units.includes(unit)) return true;
   if (field(f, '_PID') === '1' && units.includes(field(f, 'UNIT') ?? '')) return true;
   if (field(f, 'SANDBOX_NAME') !== name) return false;
+  const auth = field(f, 'SANDBOX_AUTH');
+  if (key && auth !== undefined) return signedBy(key, signedValues(f), auth);
   if (field(f, '_UID') !== '0' || field(f, '_COMM') !== TOOL_COMM) return false;
   const exe = field(f, '_EXE');
   if (exe !== undefined && !TOOL_EXES.has(exe)) return false;

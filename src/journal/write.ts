@@ -2,6 +2,8 @@
 // `journalctl SANDBOX_NAME=apache1` shows a sandbox's history. Node cannot send
 // AF_UNIX datagrams, so util-linux's `logger --journald` writes the entry.
 import { run } from '../exec.js';
+import type { Paths } from '../paths.js';
+import { journalKey, signFields } from './key.js';
 
 export interface SandboxEvent {
   name: string;
@@ -12,26 +14,26 @@ export interface SandboxEvent {
   priority?: number;
 }
 
-/** KEY=VALUE lines for logger --journald; a newline in a value would start a new field, so it is folded. */
-export function journalFields(e: SandboxEvent): string {
+/** KEY=VALUE lines for logger --journald, signed with key when there is one (key.ts); a newline in a value would start a new field, so it is folded. */
+export function journalFields(e: SandboxEvent, key?: Buffer): string {
   const clean = (v: string) => v.replace(/\n/g, ' ');
-  return (
-    [
-      `MESSAGE=${clean(e.message)}`,
-      `PRIORITY=${e.priority ?? 6}`,
-      'SYSLOG_IDENTIFIER=sandbox',
-      `SANDBOX_NAME=${clean(e.name)}`,
-      `SANDBOX_UNIT=${clean(e.unit)}`,
-      `SANDBOX_LABEL=${clean(e.label)}`,
-      `SANDBOX_ACTION=${clean(e.action)}`,
-    ].join('\n') + '\n'
-  );
+  const values: Record<string, string> = {
+    MESSAGE: clean(e.message),
+    PRIORITY: String(e.priority ?? 6),
+    SYSLOG_IDENTIFIER: 'sandbox',
+    SANDBOX_NAME: clean(e.name),
+    SANDBOX_UNIT: clean(e.unit),
+    SANDBOX_LABEL: clean(e.label),
+    SANDBOX_ACTION: clean(e.action),
+  };
+  if (key) values.SANDBOX_AUTH = signFields(key, values);
+  return Object.entries(values).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
 }
 
 /** Best effort: a host without journald still runs sandboxes; the failure is reported once on stderr. */
-export async function logEvent(e: SandboxEvent): Promise<void> {
+export async function logEvent(paths: Paths, e: SandboxEvent): Promise<void> {
   try {
-    const r = await run('logger', ['--journald'], { input: journalFields(e) });
+    const r = await run('logger', ['--journald'], { input: journalFields(e, await journalKey(paths, true)) });
     if (r.exitCode !== 0) process.stderr.write(`sandbox: warning: could not write to the journal: ${r.stderr.trim()}\n`);
   } catch (err) {
     process.stderr.write(`sandbox: warning: could not write to the journal: ${(err as Error).message}\n`);

@@ -4,7 +4,8 @@
 // failure shows the unit's last journal lines.
 import type { SandboxRecord } from '../config/record.js';
 import { isOurs } from '../layout.js';
-import { logEvent } from '../journal/write.js';
+import { logEvent, type SandboxEvent } from '../journal/write.js';
+import type { Paths } from '../paths.js';
 import { readJournal } from '../journal/read.js';
 import { renderEntry } from '../journal/read.js';
 import type { JobOutcome, JobVerb, SystemdClient } from '../systemd/client.js';
@@ -71,6 +72,7 @@ function throwFirstRejection(settled: PromiseSettledResult<unknown>[]): void {
 }
 
 export async function runSandboxJobs(
+  paths: Paths,
   client: SystemdClient,
   verb: Verb,
   records: SandboxRecord[],
@@ -87,7 +89,7 @@ export async function runSandboxJobs(
     }),
   );
   const reports: JobReport[] = [];
-  const events: Parameters<typeof logEvent>[0][] = [];
+  const events: SandboxEvent[] = [];
   for (const [i, { r, unit }] of jobs.entries()) {
     const s = settled[i]!;
     if (s.status === 'rejected') continue;
@@ -100,7 +102,7 @@ export async function runSandboxJobs(
     events.push({ name: r.name, unit, label: r.label, action: verb, message: `sandbox ${r.name}: ${line}`, priority: ok ? 6 : 3 });
     reports.push({ ...o, sandbox: r.name, ok });
   }
-  await Promise.all(events.map(logEvent));
+  await Promise.all(events.map((e) => logEvent(paths, e)));
   // A job systemd refused (no such unit, a D-Bus error): after the others are reported.
   throwFirstRejection(settled);
   return reports;

@@ -70,7 +70,7 @@ export async function upgradeOne(
       if (client) await client.daemonReload();
       crashPoint('upgrade:applied');
       if (running && !plan.conflicts.length) {
-        const reports = await runSandboxJobs(client!, 'restart', [r], opts.print);
+        const reports = await runSandboxJobs(paths, client!, 'restart', [r], opts.print);
         if (reports.some((x) => !x.ok)) await rollBack(paths, j, r, client!, opts.print);
         outcome.restarted = true;
       }
@@ -87,7 +87,7 @@ export async function upgradeOne(
     }
   });
   for (const u of unitsOf(r)) {
-    await logEvent({ name: r.name, unit: u, label: r.label, action: 'upgrade', message: `sandbox ${r.name}: upgraded (${plan.changes.length} changes, ${plan.conflicts.length} conflicts)` });
+    await logEvent(paths, { name: r.name, unit: u, label: r.label, action: 'upgrade', message: `sandbox ${r.name}: upgraded (${plan.changes.length} changes, ${plan.conflicts.length} conflicts)` });
   }
   return outcome;
 }
@@ -98,7 +98,7 @@ async function rollBack(paths: Paths, j: Journal, r: SandboxRecord, client: Syst
   j.phase = 'done';
   await writeJournal(paths, j);
   await client.daemonReload();
-  const again = await runSandboxJobs(client, 'restart', [r], print);
+  const again = await runSandboxJobs(paths, client, 'restart', [r], print);
   const back = again.every((x) => x.ok) ? 'it runs again as before' : 'it did not start again either: see sandbox logs';
   throw new RolledBackError(`sandbox '${r.name}': the upgrade was rolled back: ${unitsOf(r).join(' ')} did not come back after the restart; its files and units are as before the upgrade and ${back}`);
 }

@@ -125,7 +125,9 @@ test('logs: a forged SANDBOX_NAME= entry from another sandbox or a user is not s
 
 test('logs: escape sequences a sandbox logs are printed escaped, not sent to the terminal', async () => {
   const cgroup = (await h.ok(`systemctl show -p ControlGroup --value ${unit('forger')}`)).trim();
-  await h.ok(`sh -c 'echo $$ > /sys/fs/cgroup${cgroup}/cgroup.procs && printf "clear\\033[2J title\\033]0;owned\\007 end\\n" | logger -t evil'`);
+  // Through a stream that stays open a while, as a service's output does: journald reads the sender's cgroup when
+  // the stream connects, so the entry is the sandbox unit's (a logger that exits at once may leave it without one).
+  await h.ok(`sh -c 'echo $$ > /sys/fs/cgroup${cgroup}/cgroup.procs && { printf "clear\\033[2J title\\033]0;owned\\007 end\\n"; sleep 2; } | systemd-cat -t evil'`);
   await h.ok('journalctl --sync');
   const r = await h.sandbox('logs', 'forger');
   assert.is(r.exitCode, 0, r.stderr);

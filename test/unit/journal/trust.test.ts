@@ -3,6 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isTrusted } from '../../../src/journal/trust.js';
+import { journalFields } from '../../../src/journal/write.js';
 import { escapeMessage } from '../../../src/journal/escape.js';
 import { parseJournalLine, renderEntry } from '../../../src/journal/read.js';
 
@@ -30,6 +31,26 @@ test("the tool's entries: root's logger, from no sandbox unit", () => {
   assert.not.ok(trusted({ ...tool, _SYSTEMD_UNIT: undefined, _SYSTEMD_CGROUP: '/system.slice/system-apache2.slice/apache2@evil.service/sub' }));
   assert.not.ok(trusted({ ...tool, _SYSTEMD_CGROUP: undefined }), 'no cgroup: nothing proves where it came from');
   assert.not.ok(trusted({ SANDBOX_NAME: 'web', UNIT: 'apache2@web.service', SYSLOG_IDENTIFIER: 'sandbox' }));
+});
+
+test("the tool's signed entries: trusted by their SANDBOX_AUTH whatever journald missed; a wrong or moved signature is not", () => {
+  const key = Buffer.alloc(32, 7);
+  const event = { name: 'web', unit: 'apache2@web.service', label: 's0:c1,c2', action: 'create', message: 'sandbox web: created' };
+  // what logger --journald sends, as journalctl -o json gives it back: no _COMM, _EXE or cgroup (logger gone before journald looked)
+  const entry = (fields: string): Record<string, string> => Object.fromEntries(fields.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const signed: Record<string, string> = { ...entry(journalFields(event, key)), _UID: '0' };
+  assert.match(String(signed.SANDBOX_AUTH), /^[0-9a-f]{64}$/);
+  const withKey = (f: Record<string, unknown>, k = key) => isTrusted(f, 'web', UNITS, NAMES, k);
+  assert.ok(withKey(signed));
+  assert.not.ok(trusted(signed), 'without the key, the old rule: no _COMM, no trust');
+  assert.not.ok(withKey(signed, Buffer.alloc(32, 8)), 'another key');
+  assert.not.ok(withKey({ ...signed, MESSAGE: 'sandbox web: deleted' }), 'a signed entry with its message changed');
+  assert.not.ok(withKey({ ...signed, SANDBOX_AUTH: 'f'.repeat(64) }));
+  assert.not.ok(withKey({ ...signed, SANDBOX_AUTH: 'zz' }));
+  const other: Record<string, string> = { ...entry(journalFields({ ...event, name: 'evil' }, key)), _UID: '0' };
+  assert.not.ok(withKey(other), "evil's entry is not web's");
+  assert.not.ok(withKey({ ...other, SANDBOX_NAME: 'web' }), "evil's signature does not cover web's name");
+  assert.ok(withKey(tool), 'an entry from before the key: the old rule');
 });
 
 test('control characters are escaped, text and tabs are kept, continuation lines indented', () => {

@@ -1,0 +1,43 @@
+// The tool's own journal entries carry SANDBOX_AUTH=, an HMAC of their fields
+// under a key only root on the host can read (<stateDir>/.journal-key, which
+// a tmpfs covers in every sandbox). journald's own fields (_COMM, _EXE,
+// _SYSTEMD_CGROUP) are read from /proc after the message arrives, so an entry
+// from a logger that has already exited can lack them; the key does not
+// depend on that race.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import type { Paths } from '../paths.js';
+import { journalKeyPath } from '../layout.js';
+
+const KEY_BYTES = 32;
+
+/** The key; made (0600, from the kernel's random source) when `create` and there is none. undefined when none can be read. */
+export async function journalKey(paths: Paths, create: boolean): Promise<Buffer | undefined> {
+  const file = journalKeyPath(paths);
+  const read = () => fs.readFile(file).then((k) => (k.length === KEY_BYTES ? k : undefined), () => undefined);
+  const key = await read();
+  if (key || !create) return key;
+  try {
+    // wx: of two commands making it at once, one writes it and both use that one.
+    await fs.writeFile(file, randomBytes(KEY_BYTES), { mode: 0o600, flag: 'wx' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
+  }
+  return read();
+}
+
+/** The fields an entry's SANDBOX_AUTH covers, in this order. */
+export const SIGNED_FIELDS = ['SANDBOX_NAME', 'SANDBOX_UNIT', 'SANDBOX_LABEL', 'SANDBOX_ACTION', 'PRIORITY', 'SYSLOG_IDENTIFIER', 'MESSAGE'] as const;
+
+export function signFields(key: Buffer, values: Record<string, string>): string {
+  const h = createHmac('sha256', key);
+  h.update(JSON.stringify(SIGNED_FIELDS.map((f) => values[f] ?? '')));
+  return h.digest('hex');
+}
+
+/** Does auth sign these values under key? */
+export function signedBy(key: Buffer, values: Record<string, string>, auth: string): boolean {
+  const want = Buffer.from(signFields(key, values), 'hex');
+  const got = Buffer.from(/^[0-9a-f]{64}$/.test(auth) ? auth : '', 'hex');
+  return got.length === want.length && timingSafeEqual(got, want);
+}
