@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { Change } from '../../../src/apply/change.js';
+import { JOURNAL_KEY } from '../../../src/layout.js';
 import { buildFixtureRoot, copyRoot, makeTmp, sandbox } from '../safety/fixture-root.js';
 import { diffSnapshots, snapshot } from '../safety/tree-snapshot.js';
 
@@ -37,7 +38,9 @@ function unaccounted(made: string[], changes: Change[]): string[] {
   );
 }
 
-const newPaths = (before: Map<string, string>, after: Map<string, string>) => [...after.keys()].filter((k) => !k.endsWith(' xattr') && !before.has(k) && !isUnder(k, '/var/lib/sandbox/.labels'));
+// The label registry and the journal's signing key are the tool's own, made on first use, not the sandbox's.
+const newPaths = (before: Map<string, string>, after: Map<string, string>) =>
+  [...after.keys()].filter((k) => !k.endsWith(' xattr') && !before.has(k) && !isUnder(k, '/var/lib/sandbox/.labels') && k !== `/var/lib/sandbox/${JOURNAL_KEY}`);
 
 for (const op of ['create', 'clone'] as const) {
   test(`${op}: --dry-run --json plans the list a real run's --json reports, and the list is every path the run made`, async () => {

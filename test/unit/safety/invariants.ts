@@ -4,6 +4,7 @@
 // own parsers, so a bug there cannot hide a bug here.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { JOURNAL_KEY } from '../../../src/layout.js';
 
 const STATE = 'var/lib/sandbox';
 const CONFIG = 'etc/sandbox';
@@ -112,7 +113,7 @@ export async function checkConsistent(root: string): Promise<string[]> {
 
   // Orphans: anything of a sandbox without its record.
   for (const n of await ls(at(STATE))) {
-    if (n === '.labels' || n === '.manifests' || n === '.base') continue;
+    if (n === '.labels' || n === '.manifests' || n === '.base' || n === JOURNAL_KEY) continue;
     if (n.startsWith('.') || !names.has(n)) problems.push(`orphan ${STATE}/${n}`);
   }
   for (const n of await ls(at(STATE, '.manifests'))) if (!names.has(n)) problems.push(`orphan ${STATE}/.manifests/${n}`);

@@ -110,7 +110,7 @@ test('module installed: no warning, doctor ok; SELinux off: no warning, doctor o
     name: 'policy module',
     status: 'ok',
     detail: 'sandbox_units is installed in /var/lib/selinux/targeted (priority 200)',
-    data: { mode: 'enforcing', store: '/var/lib/selinux/targeted', installed: true, disabled: false, priority: 200, kernelAllows: null },
+    data: { mode: 'enforcing', store: '/var/lib/selinux/targeted', installed: true, disabled: false, priority: 200, kernelAllows: null, denied: [] },
   } as DoctorCheck);
 
   const off = await host({});
