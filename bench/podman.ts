@@ -35,7 +35,7 @@ export async function podmanPeer(h: SandboxHost): Promise<PodmanPeer | undefined
   const setup = await h.sh(
     [
       'command -v podman >/dev/null || { echo "podman is not installed (contrib/setup-debian.sh installs it)"; exit 1; }',
-      'mkdir -p /etc/containers && printf \'[storage]\\ndriver = "vfs"\\n\' > /etc/containers/storage.conf',
+      'mkdir -p /etc/containers && printf \'[storage]\\ndriver = "vfs"\\nrunroot = "/run/containers/storage"\\ngraphroot = "/var/lib/containers/storage"\\n\' > /etc/containers/storage.conf',
       `mkdir -p ${ROOTFS} ${DOCROOT} && mountpoint -q ${ROOTFS} || mount --bind / ${ROOTFS}`,
       `cp /var/www/html/index.html ${DOCROOT}/`,
     ].join(' && '),
