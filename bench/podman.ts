@@ -36,6 +36,8 @@ export async function podmanPeer(h: SandboxHost): Promise<PodmanPeer | undefined
     [
       'command -v podman >/dev/null || { echo "podman is not installed (contrib/setup-debian.sh installs it)"; exit 1; }',
       'mkdir -p /etc/containers && printf \'[storage]\\ndriver = "vfs"\\nrunroot = "/run/containers/storage"\\ngraphroot = "/var/lib/containers/storage"\\n\' > /etc/containers/storage.conf',
+      // podman sets net.ipv4.ping_group_range in every container by default; the host's /proc/sys is read-only to crun here.
+      'printf \'[containers]\\ndefault_sysctls = []\\n\' > /etc/containers/containers.conf',
       `mkdir -p ${ROOTFS} ${DOCROOT} && mountpoint -q ${ROOTFS} || mount --bind / ${ROOTFS}`,
       `cp /var/www/html/index.html ${DOCROOT}/`,
     ].join(' && '),
