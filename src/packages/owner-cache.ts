@@ -17,15 +17,19 @@ interface CacheFile {
   owners: Record<string, string[]>;
 }
 
-/** A stat that changes with any rewrite or rename of the file: inode, size, mtime and ctime to the nanosecond. */
-export function statPrint(file: string): string {
+/**
+ * A stat that changes with any rewrite or rename of the file: inode, size,
+ * mtime and (unless `ctime` is false) ctime to the nanosecond. sqlite
+ * truncates its empty WAL at every close, a read's too: that changes only ctime.
+ */
+export function statPrint(file: string, ctime = true): string {
   let st: BigIntStats;
   try {
     st = lstatSync(file, { bigint: true });
   } catch {
     return `${file}:absent`;
   }
-  return `${file}:${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  return `${file}:${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}${ctime ? `:${st.ctimeNs}` : ''}`;
 }
 
 function realDir(file: string): string {

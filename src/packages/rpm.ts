@@ -69,14 +69,15 @@ export function rpmManager(paths: Paths, options: RpmOptions = {}): PackageManag
 
     /**
      * The database directory and its files (sqlite's WAL included); not the
-     * regions readers write to (sqlite's -shm, Berkeley DB's __db.*): a change
-     * of a package is a write to the database or its WAL.
+     * regions readers write to (sqlite's -shm, Berkeley DB's __db.*), and no
+     * ctime (a read truncates the empty WAL): a change of a package is a write
+     * to the database or its WAL, which changes their size or mtime.
      */
     async fingerprint() {
       if (!(await hasDb())) return undefined;
       const dir = paths.host(path.resolve('/', await dbDir()));
       const files = readdirSync(dir).filter((f) => !f.endsWith('-shm') && !f.startsWith('__db.')).sort();
-      return [dir, ...files.map((f) => path.join(dir, f))].map(statPrint).join('\n');
+      return [dir, ...files.map((f) => path.join(dir, f))].map((f) => statPrint(f, false)).join('\n');
     },
 
     async owners(absPath) {

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { makePaths } from '../../../src/paths.js';
 import { dpkgManager } from '../../../src/packages/dpkg.js';
+import { rpmManager } from '../../../src/packages/rpm.js';
 import { cachedOwners } from '../../../src/packages/owner-cache.js';
 import { ownerCachePath } from '../../../src/layout.js';
 import type { PackageManager } from '../../../src/packages/types.js';
@@ -102,6 +103,15 @@ test('a manager without a fingerprint is always asked', async () => {
   await cachedOwners(cache, m, [CONF]);
   await cachedOwners(cache, m, [CONF]);
   assert.is(m.asked, 2);
+});
+
+test('a query leaves the fingerprint as it was (rpm: sqlite truncates its WAL at every close), or the cache would never hold', async () => {
+  for (const m of [dpkgManager(makePaths('/')), rpmManager(makePaths('/'))]) {
+    const before = await m.fingerprint!();
+    if (before === undefined) continue; // no database of that manager on this machine
+    await m.owners(['/lib/systemd/system/apache2.service', '/usr/lib/systemd/system/apache2.service']);
+    assert.is(await m.fingerprint!(), before, m.name);
+  }
 });
 
 test.run();
