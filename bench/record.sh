@@ -17,6 +17,7 @@ for n in "${names[@]}"; do
 	echo "== $n → $out"
 	{
 		echo "# node dist/bench/$n.js, $(date -u '+%F %T') UTC, $(git rev-parse --short HEAD)$(git diff --quiet || echo '+changes'), $(nproc) cores, node $(node --version), load$(uptime | sed 's/.*load average://')"
+		[ -z "${BENCH_CLI:-}" ] || echo "# BENCH_CLI=$BENCH_CLI"
 		args=()
 		[ "$n" = scale ] && [ -n "${SCALE_N:-}" ] && args=("$SCALE_N")
 		node "dist/bench/$n.js" "${args[@]}"
