@@ -4,8 +4,12 @@
 // in one process (create --now), and a batch
 // of BATCH sandboxes in one create and one start call against the same
 // BATCH done by one script with one daemon-reload and one systemctl start.
+// For apache2, a peer too: `podman run -d --rootfs` of the same apache2, in
+// the same rounds (podman.ts; skipped with a message where podman cannot run).
+// Every ratio is the median of the ratios of each round's pair.
 //   node dist/bench/create-vs-hand.js
 import { figure, median, must, runBench, SANDBOX, timed, verifyServing, withBenchHost } from './host-bench.js';
+import { podmanPeer, type PodmanPeer } from './podman.js';
 import type { SandboxHost } from '../test/integration/sandbox-host.js';
 
 const RUNS = 5;
@@ -33,7 +37,12 @@ async function cleanHand(h: SandboxHost, prefix: string, names: string[]): Promi
   await must(h, `systemctl stop ${units} && rm -rf ${files} && systemctl daemon-reload`);
 }
 
-async function compare(h: SandboxHost, service: string): Promise<void> {
+/** The median of a[i] / b[i]: each round's tool and peer ran back to back, under the same load. */
+function pairRatio(a: number[], b: number[]): number {
+  return median(a.map((x, i) => x / b[i]!));
+}
+
+async function compare(h: SandboxHost, service: string, podman?: PodmanPeer): Promise<void> {
   const prefix = service.replace('.service', '');
   const ref = 'ref';
   await must(h, `${SANDBOX} create -u ${service} ${ref}`);
@@ -42,8 +51,17 @@ async function compare(h: SandboxHost, service: string): Promise<void> {
   const hand: number[] = [];
   const toolBatch: number[] = [];
   const handBatch: number[] = [];
+  const peer: number[] = [];
+  const toolCreate: number[] = [];
+  const toolStart: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    tool.push(await timed(h, `${SANDBOX} create -u ${service} t${i} && ${SANDBOX} start t${i}`));
+    if (podman) peer.push(await podman.run(`pm${i}`));
+    // Timed apart, so the figures say which half the time went to (start watches the unit 2.5 s: lifecycle/settle.ts).
+    const c = await timed(h, `${SANDBOX} create -u ${service} t${i}`);
+    const s = await timed(h, `${SANDBOX} start t${i}`);
+    toolCreate.push(c);
+    toolStart.push(s);
+    tool.push(c + s);
     await verifyServing(h, service, [`t${i}`]);
     await must(h, `${SANDBOX} delete --force t${i}`);
     toolNow.push(await timed(h, `${SANDBOX} create --now -u ${service} n${i}`));
@@ -64,18 +82,26 @@ async function compare(h: SandboxHost, service: string): Promise<void> {
   }
   await must(h, `${SANDBOX} delete --force ${ref}`);
   figure(`create_start.${prefix}.sandbox`, median(tool), 'ms');
+  figure(`create_start.${prefix}.sandbox.create`, median(toolCreate), 'ms');
+  figure(`create_start.${prefix}.sandbox.start`, median(toolStart), 'ms');
   figure(`create_start.${prefix}.by_hand`, median(hand), 'ms');
-  figure(`create_start.${prefix}.ratio`, median(tool) / median(hand), 'x', { max: 1.2 });
+  figure(`create_start.${prefix}.ratio`, pairRatio(tool, hand), 'x', { max: 1.2 });
   figure(`create_start.${prefix}.create_now`, median(toolNow), 'ms');
-  figure(`create_start.${prefix}.create_now.ratio`, median(toolNow) / median(hand), 'x', { max: 1.2 });
+  figure(`create_start.${prefix}.create_now.ratio`, pairRatio(toolNow, hand), 'x', { max: 1.2 });
+  if (podman) {
+    figure(`create_start.${prefix}.podman_run`, median(peer), 'ms');
+    // Faster than podman: the tool's time over podman's below 1.
+    figure(`create_start.${prefix}.over_podman`, pairRatio(tool, peer), 'x', { max: 1 });
+    figure(`create_start.${prefix}.create_now.over_podman`, pairRatio(toolNow, peer), 'x', { max: 1 });
+  }
   figure(`create_start.${prefix}.batch_${BATCH}.sandbox`, median(toolBatch), 'ms');
   figure(`create_start.${prefix}.batch_${BATCH}.by_hand`, median(handBatch), 'ms');
-  figure(`create_start.${prefix}.batch_${BATCH}.ratio`, median(toolBatch) / median(handBatch), 'x', { max: 1.2 });
+  figure(`create_start.${prefix}.batch_${BATCH}.ratio`, pairRatio(toolBatch, handBatch), 'x', { max: 1.2 });
 }
 
 await runBench(() =>
   withBenchHost('bench-create', async (h) => {
-    await compare(h, 'apache2.service');
+    await compare(h, 'apache2.service', await podmanPeer(h));
     await compare(h, 'sbxdemo.service');
   }),
 );

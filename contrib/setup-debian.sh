@@ -10,7 +10,8 @@ packages=(
   rpm attr util-linux procps iproute2 curl dbus systemd-container   # the tool at run time, and the test host
   diffutils                                                        # diff3: sandbox upgrade's merge (essential, listed to say so)
   apache2                                                          # the real service of the tests and the demo
-  rpmlint man-db groff-base hyperfine                              # packaging checks, man page, benchmarks
+  rpmlint man-db groff-base hyperfine time                         # packaging checks, man page, benchmarks (time: peak RSS)
+  podman crun                                                      # the benchmark's peer (bench/podman.ts)
   debootstrap qemu-system-x86 e2fsprogs zstd                       # the SELinux VM test (test/vm)
   gcc libc6-dev python3                                            # the Landlock helper (npm run build); its ABI in the escape test
   # the real services of the zoo test (test/integration/zoo.test.ts) and its probes
@@ -38,5 +39,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ -e "$policy" ] || { printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod 755 "$policy"; }
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
-systemctl disable --no-reload "${zoo_units[@]/%/.service}" cups.socket cups.path
+# podman's API socket is not used by the benchmark's `podman run`.
+systemctl disable --no-reload "${zoo_units[@]/%/.service}" cups.socket cups.path podman.socket
 npm ci --no-audit --no-fund

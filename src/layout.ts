@@ -7,6 +7,13 @@ import { DEFAULT_CONFIG_DIR, DEFAULT_STATE_DIR, DEFAULT_UNIT_DIR, type Paths } f
 import { unitNameParts } from './unitfile/names.js';
 import { PROFILES } from './generate/profiles.js';
 
+// ---- /var/cache/sandbox (live hosts only, never under --root)
+/** What may be thrown away at any time: the package-owner cache (packages/owner-cache.ts). */
+export const CACHE_DIR = '/var/cache/sandbox';
+export function ownerCachePath(cacheDir: string, manager: string): string {
+  return path.join(cacheDir, `owners-${manager}.json`);
+}
+
 // ---- <configDir> (/etc/sandbox)
 export const RECORD_SUFFIX = '.sandbox';
 /** A record renamed to .deleting-NAME.sandbox hides the sandbox while its delete runs. */

@@ -4,6 +4,8 @@ import { pathAliases } from './aliases.js';
 import { dpkgManager } from './dpkg.js';
 import { rpmManager } from './rpm.js';
 import type { PackageManager, PackageOwner } from './types.js';
+import { cachedOwners } from './owner-cache.js';
+import { CACHE_DIR } from '../layout.js';
 
 export function allManagers(paths: Paths): PackageManager[] {
   return [dpkgManager(paths), rpmManager(paths)];
@@ -24,8 +26,10 @@ export async function findOwners(
   const usable = managers ?? (await detectManagers(paths));
   const aliases = await pathAliases(paths, absPath);
   const out: PackageOwner[] = [];
+  // The cache only on a live host: an offline root is never written to for it.
+  const ask = (m: PackageManager) => (paths.root === '/' ? cachedOwners(CACHE_DIR, m, aliases) : m.owners(aliases));
   for (const manager of usable) {
-    out.push(...(await manager.owners(aliases)).map((p) => ({ manager, package: p })));
+    out.push(...(await ask(manager)).map((p) => ({ manager, package: p })));
   }
   return out;
 }

@@ -7,6 +7,14 @@ import type { Paths } from '../paths.js';
 import { checkPackageName } from './name.js';
 import { pathList, type PackageFile, type PackageManager } from './types.js';
 import { parseSourceTable } from '../needs/siblings.js';
+import { statPrint } from './owner-cache.js';
+
+/**
+ * What every dpkg run that changes a package replaces (by rename, so inode and
+ * ctime change): the status file, the info directory holding the file lists
+ * (a list is written as .list-new and renamed), diversions, the updates journal.
+ */
+const FINGERPRINT_FILES = ['status', 'info', 'diversions', 'updates'];
 
 const PROGRAM = 'dpkg-query';
 const ADMINDIR = '/var/lib/dpkg';
@@ -50,6 +58,11 @@ export function dpkgManager(paths: Paths): PackageManager {
       } catch {
         return false;
       }
+    },
+
+    async fingerprint() {
+      if (!hasDb()) return undefined;
+      return FINGERPRINT_FILES.map((f) => statPrint(paths.host(`${ADMINDIR}/${f}`))).join('\n');
     },
 
     async owners(absPath) {

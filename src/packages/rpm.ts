@@ -10,6 +10,8 @@ import type { Paths } from '../paths.js';
 import { checkPackageName } from './name.js';
 import { parseSourceTable } from '../needs/siblings.js';
 import { pathList, type PackageFile, type PackageManager } from './types.js';
+import { statPrint } from './owner-cache.js';
+import { readdirSync } from 'node:fs';
 
 const PROGRAM = 'rpm';
 // The files a database backend keeps: sqlite (rpm >= 4.16), bdb, ndb.
@@ -63,6 +65,19 @@ export function rpmManager(paths: Paths, options: RpmOptions = {}): PackageManag
         if (e instanceof UnavailableError) return false;
         throw e;
       }
+    },
+
+    /**
+     * The database directory and its files (sqlite's WAL included); not the
+     * regions readers write to (sqlite's -shm, Berkeley DB's __db.*), and no
+     * ctime (a read truncates the empty WAL): a change of a package is a write
+     * to the database or its WAL, which changes their size or mtime.
+     */
+    async fingerprint() {
+      if (!(await hasDb())) return undefined;
+      const dir = paths.host(path.resolve('/', await dbDir()));
+      const files = readdirSync(dir).filter((f) => !f.endsWith('-shm') && !f.startsWith('__db.')).sort();
+      return [dir, ...files.map((f) => path.join(dir, f))].map((f) => statPrint(f, false)).join('\n');
     },
 
     async owners(absPath) {

@@ -29,6 +29,12 @@ export interface PackageManager {
   installed(pkg: string): Promise<boolean>;
   /** The installed version ([EPOCH:]VERSION-RELEASE, as the manager writes it). NotFoundError when it is not installed. */
   version(pkg: string): Promise<string>;
+  /**
+   * Changes whenever a package is installed, updated or removed (the stat of
+   * the database files such a change replaces); undefined: no database, or
+   * owners() is not to be cached (packages/owner-cache.ts).
+   */
+  fingerprint?(): Promise<string | undefined>;
   /** Every installed package with the source package it was built from (src/needs/siblings.ts). */
   sources?(): Promise<Map<string, string>>;
 }

@@ -51,6 +51,13 @@ const BATCH = 500;
 // read takes one name at a time and hands it on as an argument, byte for byte.
 /** The first name is the target directory; xargs gives cp the rest, in as few runs as fit. */
 const CP_INTO = `IFS= read -r -d '' dest && exec xargs -0 -r cp ${CP.join(' ')} -t "$dest"`;
+/**
+ * Groups "DIR NAME… (empty name)": one cp per group into DIR, all from one
+ * shell (a process started by node costs 3-8 ms, by the shell far less).
+ * --no-preserve=links: each entry is copied as by a cp of its own, so two
+ * entries that are hard links on the host do not become links in the copy.
+ */
+const CP_GROUPS = `while IFS= read -r -d '' dest; do set --; while IFS= read -r -d '' s && [ -n "$s" ]; do set -- "$@" "$s"; done; cp ${CP.join(' ')} --no-preserve=links -t "$dest" -- "$@" || exit 1; done`;
 /** touch -c -r FROM TO for each pair of names, stopping at the first failure. */
 const TOUCH_PAIRS = `while IFS= read -r -d '' from && IFS= read -r -d '' to; do touch -c -r "$from" "$to" || exit 1; done`;
 
@@ -92,6 +99,22 @@ async function cp(args: string[], what: string): Promise<void> {
 async function cpInto(dir: string, sources: readonly string[], what: string): Promise<void> {
   if (sources.length === 0) return;
   const r = await bash(CP_INTO, nulList([dir, ...sources]));
+  if (r.exitCode !== 0) throw new SandboxError(`copying ${what} failed: ${r.stderr.trim()}`);
+}
+
+/** cp each (source, destination) pair of non-directories, as `cp -T SRC DEST` each would, grouped by destination directory. */
+async function cpFiles(pairs: readonly { src: string; dest: string; what: string }[]): Promise<void> {
+  if (pairs.length === 0) return;
+  const groups = new Map<string, string[]>();
+  for (const p of pairs) {
+    const dir = path.dirname(p.dest);
+    if (path.basename(p.dest) !== path.basename(p.src)) throw new SandboxError(`internal: ${p.src} would be copied to ${p.dest} under another name`);
+    const list = groups.get(dir) ?? groups.set(dir, []).get(dir)!;
+    list.push(p.src);
+  }
+  const input = [...groups].flatMap(([dir, srcs]) => chunks(srcs).flatMap((c) => [dir, ...c, '']));
+  const r = await bash(CP_GROUPS, nulList(input));
+  const what = pairs.length === 1 ? pairs[0]!.what : `${pairs[0]!.what} and ${pairs.length - 1} more`;
   if (r.exitCode !== 0) throw new SandboxError(`copying ${what} failed: ${r.stderr.trim()}`);
 }
 
@@ -169,6 +192,16 @@ export async function copyPlan(
   };
 
   const total = plan.entries.length;
+  // Non-directories wait to be copied together, until a directory entry or the end.
+  let pending: { src: string; dest: string; what: string; entry: CopyEntry; done: number }[] = [];
+  const flush = async () => {
+    await cpFiles(pending);
+    for (const p of pending) {
+      result.copied.push(p.entry);
+      options.onProgress?.({ done: p.done, total, path: p.entry.path });
+    }
+    pending = [];
+  };
   for (const [i, e] of plan.entries.entries()) {
     const src = paths.host(e.path);
     let st: Stats;
@@ -178,6 +211,12 @@ export async function copyPlan(
       throw new SandboxError(`${e.path} is no longer on the host; make the plan again`);
     }
     const type = entryTypeOf(st);
+    if (type === 'file' || type === 'symlink') {
+      await makeParents(e.path);
+      pending.push({ src, dest: path.join(dest, e.path), what: e.path, entry: { path: e.path, how: e.how }, done: i + 1 });
+      continue;
+    }
+    await flush();
     // Excludes cut holes in whole dirs; an entry of its own inside a hole is
     // the admin's --copy and is copied.
     if (isSpecial(type)) result.skipped.push({ path: e.path, reason: `${type}: never copied` });
@@ -198,6 +237,7 @@ export async function copyPlan(
     }
     options.onProgress?.({ done: i + 1, total, path: e.path });
   }
+  await flush();
 
   await cloneDirMetadata(paths, dest, [...made]);
   result.skipped.sort((a, b) => (a.path < b.path ? -1 : 1));

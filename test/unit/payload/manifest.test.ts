@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SandboxError } from '../../../src/errors.js';
-import { buildManifest, formatManifest, MANIFEST_HEADER, parseManifest, type ManifestRecord } from '../../../src/payload/manifest.js';
+import { buildManifest, formatManifest, MANIFEST_HEADER, parseManifest, sha256File, type ManifestRecord } from '../../../src/payload/manifest.js';
 
 let tmp = '';
 let records: ManifestRecord[] = [];
@@ -60,6 +60,23 @@ test('text round trip, including a name with tab, newline, backslash and UTF-8',
 
 test('the same tree gives the same text', async () => {
   assert.is(formatManifest(await buildManifest(tmp)), formatManifest(records));
+});
+
+test('sha256File: small files (read at once), the 1 MiB edge, large ones (streamed) and empty ones give their content digest', async () => {
+  for (const size of [0, 1, 4096, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 17]) {
+    const bytes = Buffer.alloc(size, 0);
+    for (let i = 0; i < size; i += 4093) bytes[i] = i % 251;
+    const file = path.join(tmp, `digest-${size}`);
+    await fs.writeFile(file, bytes);
+    assert.is(await sha256File(file), createHash('sha256').update(bytes).digest('hex'), `size ${size}`);
+    await fs.rm(file);
+  }
+});
+
+test('sha256File of a missing file rejects', async () => {
+  let err: unknown;
+  await sha256File(path.join(tmp, 'no-such-file')).catch((e) => (err = e));
+  assert.ok(err instanceof Error && /ENOENT/.test(err.message));
 });
 
 test('a damaged line is an error naming the line', () => {
