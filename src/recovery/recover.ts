@@ -74,9 +74,11 @@ export async function recover(paths: Paths, labels: LabelOps, say: RecoverySay):
     if (e.kind === 'upgrade') {
       const j = await readJournal(paths, e.name);
       if (j && pidAlive(j.pid)) continue;
-      if (await recoverUpgrade(paths, e.name, say)) {
+      const undone = await recoverUpgrade(paths, e.name, say);
+      if (undone) {
         report.rolledBack.push(e.name);
-        say(`sandbox: rolled back the interrupted upgrade of '${e.name}' (restart it if it runs: its files and units are as before the upgrade)`);
+        report.changes.push(...undone);
+        say(`sandbox: rolled back the interrupted upgrade of '${e.name}' (restart it if it runs: its files and units are as before the upgrade)`, undone);
       }
       continue;
     }

@@ -179,46 +179,50 @@ export async function mkdirIn(top: string, rel: string, owner: { uid: number; gi
 }
 
 /** Like withParent, for taking a step back: a link planted on the way since means the step is left, not followed. */
-async function ifStillInside(top: string, rel: string, fn: (p: HeldParent) => Promise<void>): Promise<void> {
+async function ifStillInside(top: string, rel: string, fn: (p: HeldParent) => Promise<boolean>): Promise<boolean> {
   let held: HeldParent | 'missing';
   try {
     held = await holdParent(top, rel);
   } catch (e) {
-    if (e instanceof SandboxError) return;
+    if (e instanceof SandboxError) return false;
     throw e;
   }
-  if (held === 'missing') return;
+  if (held === 'missing') return false;
   try {
-    await fn(held);
+    return await fn(held);
   } finally {
     await held.close();
   }
 }
 
-/** Remove the entry rel of the tree (a directory with all it holds), never through a link. */
-export async function removeIn(top: string, rel: string): Promise<void> {
-  await ifStillInside(top, rel, async (p) => {
+/** Remove the entry rel of the tree (a directory with all it holds), never through a link; true when there was one. */
+export async function removeIn(top: string, rel: string): Promise<boolean> {
+  return ifStillInside(top, rel, async (p) => {
     const e = await pin(undefined, p.at);
-    if (!e) return;
+    if (!e) return false;
     await e.handle.close();
     if (!e.stats.isDirectory()) {
-      await fs.unlink(p.at).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'ENOENT') throw err;
-      });
-      return;
+      return fs.unlink(p.at).then(
+        () => true,
+        (err: NodeJS.ErrnoException) => {
+          if (err.code !== 'ENOENT') throw err;
+          return false;
+        },
+      );
     }
     // GNU rm walks relative to open directories and never follows a link; it starts at the held parent.
     const rm = await run('rm', ['-rf', '--one-file-system', '--', p.forChild]);
     if (rm.exitCode !== 0) throw new SandboxError(`removing ${rel} from the sandbox failed: ${rm.stderr.trim()}`);
+    return true;
   });
 }
 
-/** Put from (ours) back as rel of the tree; nothing when its parent is gone or a link. */
-export async function restoreIn(top: string, rel: string, from: string): Promise<void> {
-  await ifStillInside(top, rel, (p) => fs.rename(from, p.at));
+/** Put from (ours) back as rel of the tree; false when its parent is gone or a link. */
+export async function restoreIn(top: string, rel: string, from: string): Promise<boolean> {
+  return ifStillInside(top, rel, (p) => fs.rename(from, p.at).then(() => true));
 }
 
-/** rmdir rel of the tree when it is an empty directory; nothing otherwise. */
-export async function rmdirIn(top: string, rel: string): Promise<void> {
-  await ifStillInside(top, rel, (p) => fs.rmdir(p.at).catch(() => undefined));
+/** rmdir rel of the tree when it is an empty directory; true when it went. */
+export async function rmdirIn(top: string, rel: string): Promise<boolean> {
+  return ifStillInside(top, rel, (p) => fs.rmdir(p.at).then(() => true, () => false));
 }

@@ -6,7 +6,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ConflictError } from '../errors.js';
 import type { Paths } from '../paths.js';
-import { baseDir, isOurs, recordPath, UPGRADE_PARTS, upgradeDir, type UnitRole } from '../layout.js';
+import { baseDir, baseHostPath, isOurs, recordHostPath, recordPath, UPGRADE_PARTS, upgradeDir, type UnitRole } from '../layout.js';
+import type { Change } from '../apply/change.js';
 import { writeFileAtomic, writeGenerated } from '../apply/atomic-write.js';
 import { writeLinkAtomic } from '../apply/atomic-link.js';
 import { removeGenerated } from '../apply/remove-generated.js';
@@ -86,55 +87,71 @@ export async function applyStep(paths: Paths, j: Journal, s: Step): Promise<void
   }
 }
 
-/** Takes a step back; safe to run on a step that was never taken or already taken back. */
-export async function undoStep(paths: Paths, j: Journal, s: Step): Promise<void> {
+/** Takes a step back; safe to run on a step that was never taken or already taken back. The change it made, if any. */
+export async function undoStep(paths: Paths, j: Journal, s: Step): Promise<Change | undefined> {
   const tree = paths.host(j.tree);
+  const inTree = (rel: string) => path.posix.join(j.tree, rel);
   switch (s.kind) {
     case 'mkdir':
-      await rmdirIn(tree, s.rel);
-      return;
+      return (await rmdirIn(tree, s.rel)) ? { kind: 'unlink', path: inTree(s.rel) } : undefined;
     case 'tree': {
       // A link planted on the way since: the step is left, not followed (inside.ts).
       if (s.backup !== undefined) {
         const backup = work(paths, j, s.backup);
-        if (await exists(backup)) await restoreIn(tree, s.rel, backup);
+        if ((await exists(backup)) && (await restoreIn(tree, s.rel, backup))) return { kind: 'write', path: inTree(s.rel), source: 'as before the upgrade' };
       } else if (!(await exists(work(paths, j, s.staged)))) {
         // staged is gone: it was renamed into the tree, which now holds it
-        await removeIn(tree, s.rel);
+        if (await removeIn(tree, s.rel)) return { kind: 'unlink', path: inTree(s.rel) };
       }
-      return;
+      return undefined;
     }
     case 'unit': {
       const file = paths.host(s.path);
-      if (s.old?.linkTo !== undefined) await writeLinkAtomic(file, s.old.linkTo);
-      else if (s.old) await writeGenerated(file, s.old.content);
-      else if (await isOurs(file, s.role)) await removeGenerated([paths.unitDir], file, s.role);
-      return;
+      if (s.old?.linkTo !== undefined) {
+        await writeLinkAtomic(file, s.old.linkTo);
+        return { kind: 'symlink', path: s.path, source: s.old.linkTo };
+      }
+      if (s.old) {
+        await writeGenerated(file, s.old.content);
+        return { kind: 'write', path: s.path, source: 'as before the upgrade' };
+      }
+      if (await isOurs(file, s.role)) {
+        await removeGenerated([paths.unitDir], file, s.role);
+        return { kind: 'unlink', path: s.path };
+      }
+      return undefined;
     }
     case 'base': {
       const base = baseDir(paths, j.name);
       const newBase = work(paths, j, UPGRADE_PARTS.newBase);
       const oldBase = work(paths, j, UPGRADE_PARTS.oldBase);
+      let changed = false;
       // The new base is in place once its staged copy is gone.
-      if (!(await exists(newBase)) && (await exists(base))) await removeInside([paths.stateDir], base);
-      if (await exists(oldBase)) await fs.rename(oldBase, base);
-      return;
+      if (!(await exists(newBase)) && (await exists(base))) changed = await removeInside([paths.stateDir], base);
+      if (await exists(oldBase)) {
+        await fs.rename(oldBase, base);
+        changed = true;
+      }
+      return changed ? { kind: 'write', path: baseHostPath(j.name), source: 'as before the upgrade' } : undefined;
     }
     case 'record':
       await writeFileAtomic(recordPath(paths, j.name), s.old);
-      return;
+      return { kind: 'write', path: recordHostPath(j.name), source: 'as before the upgrade' };
   }
 }
 
-/** Every step taken back, newest first; a step that fails is reported and the rest still run. */
-export async function undoSteps(paths: Paths, j: Journal, say: (s: string) => void): Promise<void> {
+/** Every step taken back, newest first; a step that fails is reported and the rest still run. The changes made, in order. */
+export async function undoSteps(paths: Paths, j: Journal, say: (s: string) => void): Promise<Change[]> {
+  const changes: Change[] = [];
   for (const s of [...j.steps].reverse()) {
     try {
-      await undoStep(paths, j, s);
+      const c = await undoStep(paths, j, s);
+      if (c) changes.push(c);
     } catch (e) {
       say(`sandbox: could not take back an upgrade step of '${j.name}' (${s.kind}${'rel' in s ? ` ${s.rel}` : ''}): ${(e as Error).message}`);
     }
   }
+  return changes;
 }
 
 /** The work directory goes: the upgrade is committed (or was rolled back). */
@@ -142,11 +159,10 @@ export async function dropUpgrade(paths: Paths, name: string): Promise<void> {
   await removeInside([paths.stateDir], upgradeDir(paths, name));
 }
 
-/** A dead upgrade: rolled back when its journal was complete, otherwise nothing had changed. True when it was rolled back. */
-export async function recoverUpgrade(paths: Paths, name: string, say: (s: string) => void): Promise<boolean> {
+/** A dead upgrade: rolled back when its journal was complete, otherwise nothing had changed. The changes taking it back made, or undefined when there was nothing to take back. */
+export async function recoverUpgrade(paths: Paths, name: string, say: (s: string) => void): Promise<Change[] | undefined> {
   const j = await readJournal(paths, name);
-  const rolled = j?.phase === 'prepared';
-  if (rolled) await undoSteps(paths, j!, say);
+  const changes = j?.phase === 'prepared' ? await undoSteps(paths, j, say) : undefined;
   await dropUpgrade(paths, name);
-  return rolled;
+  return changes;
 }

@@ -58,7 +58,15 @@ test('every step applied, then every step taken back: as before', async () => {
   for (const s of j.steps) await applyStep(paths, j, s);
   assert.equal(await state(), ['merged\n', 'added\n', 'base 2\n', 'record 2\n']);
   assert.is((await fs.stat(path.join(tree, 'etc/app/conf.d'))).mode & 0o7777, 0o750);
-  await undoSteps(paths, j, (s) => assert.unreachable(s));
+  const undone = await undoSteps(paths, j, (s) => assert.unreachable(s));
+  // what recovery prints through the one formatter: newest first, host paths
+  assert.equal(undone.map((c) => `${c.kind} ${c.path}`), [
+    'write /etc/sandbox/j1.sandbox',
+    'write /var/lib/sandbox/.base/j1',
+    'unlink /var/lib/sandbox/j1/etc/app/conf.d/added.conf',
+    'write /var/lib/sandbox/j1/etc/app/app.conf',
+    'unlink /var/lib/sandbox/j1/etc/app/conf.d',
+  ]);
   assert.equal(await state(), before);
   assert.is(await fs.stat(path.join(tree, 'etc/app/conf.d')).catch(() => 'gone'), 'gone');
   await dropUpgrade(paths, 'j1');
