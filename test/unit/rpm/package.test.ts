@@ -89,6 +89,7 @@ test('rpm -qlp: the tool, its data, man page, completion, config and state dir',
     '/etc/sandbox',
     '/etc/sandbox/sandbox.conf',
     '/var/lib/sandbox',
+    '/var/cache/sandbox',
     '/usr/share/selinux/packages/sandbox_units.cil',
     '/usr/libexec/sandbox/sandbox-landlock',
   ]) {
