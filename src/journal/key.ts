@@ -11,19 +11,34 @@ import { journalKeyPath } from '../layout.js';
 
 const KEY_BYTES = 32;
 
+/** The key for signing, read (or made) once per command: a batch logs many entries at once, and they share it. */
+const signingKeys = new Map<string, Promise<Buffer | undefined>>();
+
 /** The key; made (0600, from the kernel's random source) when `create` and there is none. undefined when none can be read. */
-export async function journalKey(paths: Paths, create: boolean): Promise<Buffer | undefined> {
+export function journalKey(paths: Paths, create: boolean): Promise<Buffer | undefined> {
   const file = journalKeyPath(paths);
-  const read = () => fs.readFile(file).then((k) => (k.length === KEY_BYTES ? k : undefined), () => undefined);
-  const key = await read();
-  if (key || !create) return key;
+  if (!create) return readKey(file);
+  let key = signingKeys.get(file);
+  if (!key) {
+    signingKeys.set(file, (key = readOrMakeKey(file)));
+    // None could be made (no state directory yet): the next entry tries again.
+    void key.then((k) => k ?? signingKeys.delete(file));
+  }
+  return key;
+}
+
+const readKey = (file: string) => fs.readFile(file).then((k) => (k.length === KEY_BYTES ? k : undefined), () => undefined);
+
+async function readOrMakeKey(file: string): Promise<Buffer | undefined> {
+  const key = await readKey(file);
+  if (key) return key;
   try {
     // wx: of two commands making it at once, one writes it and both use that one.
     await fs.writeFile(file, randomBytes(KEY_BYTES), { mode: 0o600, flag: 'wx' });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
   }
-  return read();
+  return readKey(file);
 }
 
 /** The fields an entry's SANDBOX_AUTH covers, in this order. */

@@ -10,16 +10,26 @@ import { decodeValue, formatDump, hexValue, parseDump } from './xattr-dump.js';
 
 export const SELINUX_XATTR = 'security.selinux';
 
+/** The xattr value of a context: with the trailing NUL, as libselinux's setfilecon stores it. */
+function labelValue(context: string): string {
+  if (!/^[^\s:]+:[^\s:]+:[^\s:]+(:\S+)?$/.test(context)) throw new SandboxError(`'${context}' is not an SELinux context`);
+  return hexValue(Buffer.from(context + '\0'));
+}
+
 /** Label the tree's top and everything in it; returns how many entries were labelled. */
 export async function labelTree(tree: string, context: string): Promise<number> {
-  if (!/^[^\s:]+:[^\s:]+:[^\s:]+(:\S+)?$/.test(context)) throw new SandboxError(`'${context}' is not an SELinux context`);
-  // With the trailing NUL, as libselinux's setfilecon stores it.
-  const value = hexValue(Buffer.from(context + '\0'));
+  const value = labelValue(context);
   const entries = await walkTree(tree, { includeTop: true });
   const dump = formatDump(entries.map((e) => ({ path: e.file, attrs: [[SELINUX_XATTR, value]] })));
   const r = await run('setfattr', ['-h', '--restore=-'], { input: dump });
   if (r.exitCode !== 0) throw new SandboxError(`labelling ${tree} failed: ${r.stderr.trim()}`);
   return entries.length;
+}
+
+/** Label one entry held open, named for a child as /proc/PID/fd/N (followed to the entry, never to a path). */
+export async function labelHeld(fdPathForChild: string, context: string, shown: string): Promise<void> {
+  const r = await run('setfattr', ['-n', SELINUX_XATTR, '-v', labelValue(context), fdPathForChild]);
+  if (r.exitCode !== 0) throw new SandboxError(`labelling ${shown} failed: ${r.stderr.trim()}`);
 }
 
 /** path → context of every entry under tree (and tree itself) that has a label. */

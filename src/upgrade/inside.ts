@@ -11,8 +11,7 @@ import { createHash } from 'node:crypto';
 import { SandboxError } from '../errors.js';
 import { run } from '../exec.js';
 import { O_PATH, pin, pinnedPath, pinnedPathForChild } from '../apply/pinned.js';
-import { hexValue } from '../payload/xattr-dump.js';
-import { SELINUX_XATTR } from '../payload/label.js';
+import { labelHeld } from '../payload/label.js';
 import type { Mine } from './plan.js';
 
 
@@ -168,9 +167,7 @@ export async function mkdirIn(top: string, rel: string, owner: { uid: number; gi
     try {
       await dir.chown(owner.uid, owner.gid);
       await dir.chmod(owner.mode);
-      // The open directory itself: /proc/PID/fd/N is followed to it, never to a path.
-      const l = await run('setfattr', ['-n', SELINUX_XATTR, '-v', hexValue(Buffer.from(context + '\0')), pinnedPathForChild(dir.fd)]);
-      if (l.exitCode !== 0) throw new SandboxError(`labelling ${rel} in the sandbox failed: ${l.stderr.trim()}`);
+      await labelHeld(pinnedPathForChild(dir.fd), context, `${rel} in the sandbox`);
     } finally {
       await dir.close();
     }
