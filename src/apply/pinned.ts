@@ -5,7 +5,7 @@
 // then looked up, and opened with O_NOFOLLOW. This is openat(2) for Node,
 // which has none: a process of the sandbox can change its tree while we read
 // it, but never make us leave it.
-import { promises as fs, constants, type Stats } from 'node:fs';
+import { promises as fs, constants, type BigIntStats } from 'node:fs';
 import { fsPath } from '../payload/bytes.js';
 
 // O_PATH (Linux; the same value on x86 and arm): an fd that names an entry
@@ -26,7 +26,8 @@ export interface PinnedEntry {
   /** Close it when done: the fd pins the entry until then. */
   handle: fs.FileHandle;
   fd: number;
-  stats: Stats;
+  /** BigInt: times to the nanosecond (a double in ms cannot hold them, and a copy would lose a microsecond). */
+  stats: BigIntStats;
 }
 
 /** Hold the entry NAME of the directory held by dirFd (or the path itself), never following a symlink; undefined when it is gone. */
@@ -41,7 +42,7 @@ export async function pin(dirFd: number | undefined, name: string): Promise<Pinn
   }
   try {
     // fstat on an O_PATH fd: the entry itself (a symlink is a symlink).
-    return { handle, fd: handle.fd, stats: await handle.stat() };
+    return { handle, fd: handle.fd, stats: await handle.stat({ bigint: true }) };
   } catch (e) {
     await handle.close();
     throw e;

@@ -28,14 +28,25 @@ export interface TreeCopyResult {
 
 const byBytes = (a: Buffer, b: Buffer) => Buffer.compare(a, b);
 
+/**
+ * A time for fs.lutimes that lands on the source's own microsecond: Node takes
+ * seconds as a double and libuv truncates it to the microsecond, so the exact
+ * value would sometimes land one below; half a microsecond more never does.
+ */
+export function utimeSeconds(ns: bigint): number {
+  const us = ns >= 0n ? ns / 1000n : -((-ns + 999n) / 1000n);
+  const sec = us >= 0n ? us / 1_000_000n : -((-us + 999_999n) / 1_000_000n);
+  return Number(sec) + (Number(us - sec * 1_000_000n) + 0.5) / 1e6;
+}
+
 /** Owner, mode and times of the source entry onto its copy (a symlink: owner and times only). */
 async function setMetadata(to: string, e: PinnedEntry): Promise<void> {
   const st = e.stats;
   const p = fsPath(to);
-  await fs.lchown(p, st.uid, st.gid);
+  await fs.lchown(p, Number(st.uid), Number(st.gid));
   // After chown, which clears setuid and setgid bits.
-  if (!st.isSymbolicLink()) await fs.chmod(p, st.mode & 0o7777);
-  await fs.lutimes(p, st.atimeMs / 1000, st.mtimeMs / 1000);
+  if (!st.isSymbolicLink()) await fs.chmod(p, Number(st.mode & 0o7777n));
+  await fs.lutimes(p, utimeSeconds(st.atimeNs), utimeSeconds(st.mtimeNs));
 }
 
 class TreeCopy {
@@ -44,7 +55,7 @@ class TreeCopy {
   /** dev:ino of files with more than one link → their first copy, so the others become links to it. */
   private readonly linked = new Map<string, string>();
 
-  constructor(private readonly dev: number) {}
+  constructor(private readonly dev: bigint) {}
 
   skip(rel: string, reason: string): void {
     this.result.skipped.push({ path: rel, reason });
@@ -108,7 +119,7 @@ class TreeCopy {
       return keep();
     }
     const key = `${e.stats.dev}:${e.stats.ino}`;
-    const first = e.stats.nlink > 1 ? this.linked.get(key) : undefined;
+    const first = e.stats.nlink > 1n ? this.linked.get(key) : undefined;
     if (first !== undefined) {
       await fs.link(fsPath(first), fsPath(to));
       this.result.entries++;
@@ -117,7 +128,7 @@ class TreeCopy {
     // Opening the pin reopens the very file that was checked to be a regular one.
     await fs.copyFile(pinnedPath(e.fd), fsPath(to), constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
     await setMetadata(to, e);
-    if (e.stats.nlink > 1) this.linked.set(key, to);
+    if (e.stats.nlink > 1n) this.linked.set(key, to);
     return keep();
   }
 }

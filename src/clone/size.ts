@@ -11,7 +11,7 @@ async function measure(dir: PinnedEntry, size: PayloadSize): Promise<void> {
     if (!e) continue;
     try {
       size.files++;
-      if (e.stats.isFile()) size.bytes += e.stats.size;
+      if (e.stats.isFile()) size.bytes += Number(e.stats.size);
       if (e.stats.isDirectory() && e.stats.dev === dir.stats.dev) await measure(e, size);
     } finally {
       await e.handle.close();

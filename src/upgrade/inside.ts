@@ -83,7 +83,7 @@ export async function parentInside(top: string, rel: string): Promise<'ok' | 'mi
 }
 
 /** What the entry rel is, never following a link; undefined when it (or a directory on the way) is absent. */
-export async function lstatInside(top: string, rel: string): Promise<import('node:fs').Stats | undefined> {
+export async function lstatInside(top: string, rel: string): Promise<import('node:fs').BigIntStats | undefined> {
   const r = await withParent(top, rel, async (p) => {
     const e = await pin(undefined, p.at);
     if (!e) return undefined;
