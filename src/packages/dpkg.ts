@@ -31,6 +31,38 @@ export function parseConffiles(text: string): Set<string> {
   return out;
 }
 
+/** What one dpkg-query -W says of every package: the questions of a create, answered from one run. */
+export interface DpkgPackage {
+  installed: boolean;
+  version: string;
+  /** "pkg<TAB>source", as parseSourceTable reads it. */
+  sourceLine: string;
+  conffiles: Set<string>;
+}
+
+/** ${db:Status-Status}, ${binary:Package}, ${Package}, ${Architecture}, ${Version}, ${source:Package} on one line, then ${Conffiles} (lines that start with a space). */
+export const TABLE_FORMAT = '-f=${db:Status-Status}\t${binary:Package}\t${Package}\t${Architecture}\t${Version}\t${source:Package}\n${Conffiles}\n';
+
+/** TABLE_FORMAT's output → by name (plain, as dpkg shows it, and NAME:ARCH); an installed row wins over another of the same name. */
+export function parseTable(text: string): Map<string, DpkgPackage> {
+  const out = new Map<string, DpkgPackage>();
+  let last: DpkgPackage | undefined;
+  for (const line of text.split('\n')) {
+    if (line.startsWith(' ')) {
+      for (const c of parseConffiles(line)) last?.conffiles.add(c);
+      continue;
+    }
+    const f = line.split('\t');
+    if (f.length < 6) continue;
+    const [status, binary, name, arch, version, source] = f as [string, string, string, string, string, string];
+    last = { installed: status === 'installed', version, sourceLine: `${name}\t${source}`, conffiles: new Set() };
+    for (const key of new Set([binary, name, `${name}:${arch}`])) {
+      if (!out.get(key)?.installed) out.set(key, last);
+    }
+  }
+  return out;
+}
+
 /** dpkg -S lines are "pkg1, pkg2: /path"; diversion lines are not ownership. */
 export function parseSearch(text: string, absPath: string): string[] {
   const out: string[] = [];
@@ -47,6 +79,26 @@ export function dpkgManager(paths: Paths): PackageManager {
   const query = (args: string[]) => run(PROGRAM, [...rootArgs, ...args], { env: { LC_ALL: 'C' } });
   const hasDb = () => existsSync(paths.host(`${ADMINDIR}/status`));
   const notInstalled = (pkg: string) => new NotFoundError(`package ${pkg} is not installed (dpkg)`);
+  const fingerprint = () => FINGERPRINT_FILES.map((f) => statPrint(paths.host(`${ADMINDIR}/${f}`))).join('\n');
+  // One query for every package, asked again only when a package change has replaced the database's files.
+  let table: { print: string; rows: Promise<Map<string, DpkgPackage>> } | undefined;
+  const packages = () => {
+    const print = fingerprint();
+    if (table?.print !== print) {
+      const rows = query(['-W', TABLE_FORMAT]).then((r) => {
+        if (r.exitCode !== 0) throw new SandboxError(`${PROGRAM} -W failed: ${r.stderr.trim()}`);
+        return parseTable(r.stdout);
+      });
+      table = { print, rows };
+      // A failed query is not kept: the next question asks again.
+      rows.catch(() => table?.rows === rows && (table = undefined));
+    }
+    return table!.rows;
+  };
+  const row = async (pkg: string) => {
+    const r = (await packages()).get(pkg);
+    return r?.installed ? r : undefined;
+  };
 
   return {
     name: 'dpkg',
@@ -62,7 +114,7 @@ export function dpkgManager(paths: Paths): PackageManager {
 
     async fingerprint() {
       if (!hasDb()) return undefined;
-      return FINGERPRINT_FILES.map((f) => statPrint(paths.host(`${ADMINDIR}/${f}`))).join('\n');
+      return fingerprint();
     },
 
     async owners(absPath) {
@@ -90,8 +142,7 @@ export function dpkgManager(paths: Paths): PackageManager {
         if (/is not installed|no packages found/.test(list.stderr)) throw notInstalled(pkg);
         throw new SandboxError(`${PROGRAM} -L ${pkg} failed: ${list.stderr.trim()}`);
       }
-      const conf = await query(['-W', '-f=${Conffiles}\\n', pkg]);
-      const conffiles = conf.exitCode === 0 ? parseConffiles(conf.stdout) : new Set<string>();
+      const conffiles = (await row(pkg))?.conffiles ?? new Set<string>();
       const out: PackageFile[] = [];
       for (const line of list.stdout.split('\n')) {
         // "/." stands for the root; other lines (diversion notes) are not paths.
@@ -104,24 +155,21 @@ export function dpkgManager(paths: Paths): PackageManager {
     async installed(pkg) {
       checkPackageName('dpkg', pkg);
       if (!hasDb()) return false;
-      const r = await query(['-W', '-f=${db:Status-Status}\\n', pkg]);
-      return r.exitCode === 0 && r.stdout.split('\n').includes('installed');
+      return (await row(pkg)) !== undefined;
     },
 
     async version(pkg) {
       checkPackageName('dpkg', pkg);
       if (!hasDb()) throw notInstalled(pkg);
-      const r = await query(['-W', '-f=${db:Status-Status}\\t${Version}\\n', pkg]);
-      const line = r.stdout.split('\n').find((l) => l.startsWith('installed\t'));
-      if (r.exitCode !== 0 || line === undefined) throw notInstalled(pkg);
-      return line.slice('installed\t'.length);
+      const r = await row(pkg);
+      if (r === undefined) throw notInstalled(pkg);
+      return r.version;
     },
 
     async sources() {
       if (!hasDb()) return new Map();
-      const r = await query(['-W', '-f=${db:Status-Status}\\t${Package}\\t${source:Package}\\n']);
-      if (r.exitCode !== 0) throw new SandboxError(`${PROGRAM} -W failed: ${r.stderr.trim()}`);
-      return parseSourceTable(r.stdout.split('\n').filter((l) => l.startsWith('installed\t')).map((l) => l.slice('installed\t'.length)).join('\n'));
+      const lines = new Set([...(await packages()).values()].filter((r) => r.installed).map((r) => r.sourceLine));
+      return parseSourceTable([...lines].join('\n'));
     },
   };
 }

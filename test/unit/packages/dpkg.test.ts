@@ -8,6 +8,12 @@ import path from 'node:path';
 import { NotFoundError, UnavailableError } from '../../../src/errors.js';
 import { makePaths } from '../../../src/paths.js';
 import { dpkgManager, parseConffiles, parseSearch } from '../../../src/packages/dpkg.js';
+import { run } from '../../../src/exec.js';
+
+/** dpkg-query asked one question, as the backend asked each before it read one table. */
+async function ask(format: string, pkg: string): Promise<string> {
+  return (await run('dpkg-query', ['-W', `-f=${format}`, pkg])).stdout;
+}
 
 const host = dpkgManager(makePaths('/'));
 let tmp = '';
@@ -103,6 +109,40 @@ test('with a root, the database under the root is the one asked', async () => {
   assert.ok((await host.owners('/bin/ls')).length > 0);
   assert.equal(await m.owners('/bin/ls'), []);
   assert.ok((await m.files('apache2')).some((f) => f.path === '/etc/apache2/apache2.conf' && f.conffile));
+});
+
+test('the one-table answers equal dpkg-query asked each question, for plain and multi-arch names', async () => {
+  const m = dpkgManager(makePaths('/'));
+  for (const pkg of ['apache2', 'apache2-bin', 'libc6', `libc6:${(await run('dpkg', ['--print-architecture'])).stdout.trim()}`]) {
+    assert.is(await m.version(pkg), await ask('${Version}', pkg), `version of ${pkg}`);
+    assert.is(await m.installed(pkg), (await ask('${db:Status-Status}', pkg)) === 'installed', `installed ${pkg}`);
+    const conf = parseConffiles(await ask('${Conffiles}\\n', pkg));
+    assert.equal(new Set((await m.files(pkg)).filter((f) => f.conffile).map((f) => f.path)), new Set([...conf].filter((c) => c !== '')), `conffiles of ${pkg}`);
+  }
+  const sources = await m.sources!();
+  assert.is(sources.get('apache2-bin'), 'apache2');
+  assert.is(sources.get('libc6'), 'glibc');
+  assert.is(sources.get('coreutils'), 'coreutils');
+});
+
+test('a package change under the root is seen by the next question (the table is read again)', async () => {
+  const root = path.join(tmp, 'root2');
+  const admin = path.join(root, 'var/lib/dpkg');
+  await fs.mkdir(path.join(admin, 'info'), { recursive: true });
+  await fs.copyFile('/var/lib/dpkg/status', path.join(admin, 'status'));
+  const m = dpkgManager(makePaths(root));
+  const before = await m.version('apache2');
+  assert.is(before, await ask('${Version}', 'apache2'));
+  // What dpkg does: a new status file renamed over the old one.
+  const status = await fs.readFile(path.join(admin, 'status'), 'utf8');
+  const changed = status.replace(/(Package: apache2\n(?:[^\n]+\n)*?Version: )[^\n]+/, '$19:9.9-sbx');
+  assert.ok(changed !== status);
+  await fs.writeFile(path.join(admin, 'status-new'), changed);
+  await fs.rename(path.join(admin, 'status-new'), path.join(admin, 'status'));
+  assert.is(await m.version('apache2'), '9:9.9-sbx');
+  await fs.writeFile(path.join(admin, 'status-new'), changed.replace(/Package: apache2\n(?:[^\n]+\n)*?Status: install ok installed/, (b) => b.replace('install ok installed', 'deinstall ok config-files')));
+  await fs.rename(path.join(admin, 'status-new'), path.join(admin, 'status'));
+  assert.is(await m.installed('apache2'), false);
 });
 
 test('dpkg-query missing → UnavailableError naming it', async () => {
