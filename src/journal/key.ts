@@ -7,7 +7,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import type { Paths } from '../paths.js';
-import { journalKeyPath } from '../layout.js';
+import { journalKeyPath, wholeTempPath } from '../layout.js';
 
 const KEY_BYTES = 32;
 
@@ -32,11 +32,28 @@ const readKey = (file: string) => fs.readFile(file).then((k) => (k.length === KE
 async function readOrMakeKey(file: string): Promise<Buffer | undefined> {
   const key = await readKey(file);
   if (key) return key;
+  // Written whole and synced under a temp name, then linked in: a crash never leaves a short key,
+  // and of two commands making it at once the second finds the first's whole key (link: EEXIST).
+  const temp = wholeTempPath(file);
   try {
-    // wx: of two commands making it at once, one writes it and both use that one.
-    await fs.writeFile(file, randomBytes(KEY_BYTES), { mode: 0o600, flag: 'wx' });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
+    const fh = await fs.open(temp, 'wx', 0o600);
+    try {
+      await fh.writeFile(randomBytes(KEY_BYTES));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    try {
+      await fs.link(temp, file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      // A key of the wrong length (a cut-short write of an older version) is replaced.
+      if (!(await readKey(file))) await fs.rename(temp, file);
+    }
+  } catch {
+    return undefined;
+  } finally {
+    await fs.unlink(temp).catch(() => undefined);
   }
   return readKey(file);
 }
