@@ -59,7 +59,7 @@ export async function stageRpm(bundle: string, metafile: string, stage: string, 
   await fs.cp(projectFile('units'), path.join(stage, 'units'), { recursive: true }).catch((e: NodeJS.ErrnoException) => {
     if (e.code !== 'ENOENT') throw e;
   });
-  for (const f of ['README.md', 'LICENSE', 'contrib/sandbox.conf', 'contrib/selinux/sandbox_units.cil', 'src/landlock/sandbox-landlock.c']) await fs.copyFile(projectFile(f), path.join(stage, path.basename(f)));
+  for (const f of ['README.md', 'LICENSE', 'contrib/sandbox.conf', 'contrib/selinux/sandbox_units.cil', 'src/landlock/sandbox-landlock.c', 'src/landlock/landlock.h', 'src/enter/sandbox-enter.c']) await fs.copyFile(projectFile(f), path.join(stage, path.basename(f)));
 
   const model = cliModel();
   await put('sandbox.8', renderMan(model, version));

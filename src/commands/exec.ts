@@ -1,11 +1,11 @@
 // sandbox exec / sandbox shell: run a command inside a running sandbox (src/enter/).
 import type { CommandModule } from 'yargs';
-import { UsageError } from '../errors.js';
+import { UnavailableError, UsageError } from '../errors.js';
 import { runAttached, runRelayed } from '../exec.js';
 import { selinuxMode } from '../selinux/state.js';
 import { enterArgv } from '../enter/plan.js';
 import { mainProcess, resolveUser } from '../enter/facts.js';
-import { installedHelper } from '../landlock/helper.js';
+import { ENTER_HELPER, installedHelper } from '../landlock/helper.js';
 import { requireRecord, unitsOf } from '../lifecycle/sandboxes.js';
 import { withSystemd } from '../systemd/client.js';
 import { pathsOf, setExitCode, type GlobalArgs } from './common.js';
@@ -23,15 +23,19 @@ const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 async function enter(argv: Args, command: string[], tty: boolean): Promise<void> {
   const paths = pathsOf(argv);
   const r = await requireRecord(paths, argv.name);
+  const helper = await installedHelper(paths, ENTER_HELPER);
+  // Never a fallback that enters with tools found in the sandbox's view (src/enter/sandbox-enter.c says why).
+  if (!helper) throw new UnavailableError(`${ENTER_HELPER} is not installed (the sandbox package installs it; exec cannot enter a sandbox safely without it)`);
   const main = await withSystemd((c) => mainProcess(c, r.name, unitsOf(r)[0]!));
-  const user = argv.user === undefined ? undefined : await resolveUser(main, r.name, argv.user);
-  const argvOut = enterArgv({ ...main, user, landlockHelper: await installedHelper(paths), tty, command });
+  const user = argv.user === undefined ? undefined : await resolveUser(main, paths.host(helper), r.name, argv.user);
+  const selinux = (await selinuxMode(paths)) !== 'disabled';
+  const context = selinux ? r.processContext : undefined;
+  const argvOut = enterArgv({ ...main, helper: paths.host(helper), context, user, tty, command });
   // Nothing of the caller's environment goes in but the terminal type.
   const env: Record<string, string> = { PATH, HOME: user ? '/' : '/root', SHELL: '/bin/sh', LANG: 'C.UTF-8', ...(tty && process.env.TERM ? { TERM: process.env.TERM } : {}) };
   if (tty) return setExitCode(await runAttached(argvOut, env));
   // Without a terminal the output is relayed through sockets in the sandbox's own context where SELinux is on (exec.ts).
-  const selinux = (await selinuxMode(paths)) !== 'disabled';
-  setExitCode(await runRelayed(argvOut, env, selinux ? r.processContext : undefined));
+  setExitCode(await runRelayed(argvOut, env, context));
 }
 
 /** The command to run; none is a usage error, before any guard. */
@@ -61,7 +65,7 @@ export const execCommand: CommandModule<GlobalArgs, Args> = {
       .example('$0 exec web1 -- cat /etc/apache2/ports.conf', '')
       .example('$0 exec -u www-data web1 -- id', '')
       .epilog(
-        'The exit status is the command\'s (127: it could not be run); a failure of sandbox itself prints one "sandbox:" line (3 no such sandbox or user, 4 not running).',
+        'The exit status is the command\'s (127: it could not be run; 125: the sandbox could not be entered, with one "sandbox-enter:" line); a failure of sandbox itself prints one "sandbox:" line (3 no such sandbox or user, 4 not running).',
       ) as never,
   handler: async (argv) => {
     await enter(argv, checkExecArgs(argv), argv.tty ?? Boolean(process.stdin.isTTY));

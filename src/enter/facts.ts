@@ -1,5 +1,5 @@
 // `sandbox exec`/`shell`, the facts: which process of the running sandbox to
-// enter, its cgroup and bounding set, and --user as the sandbox resolves it.
+// enter, its cgroup, and --user as the sandbox resolves it.
 // The main PID comes from systemd and is checked against the unit's cgroup, so
 // a PID reused since (or a process that left the cgroup) is never entered.
 import { promises as fs } from 'node:fs';
@@ -8,12 +8,11 @@ import { ConflictError, NotFoundError, UnavailableError, shown } from '../errors
 import { run } from '../exec.js';
 import type { SystemdClient } from '../systemd/client.js';
 import { cgroupMounts, defaultCgroup } from '../delete/processes.js';
-import { boundingSetArg } from './plan.js';
+import { enterArgv } from './plan.js';
 
 export interface MainProcess {
   pid: number;
   cgroupProcs: string;
-  capBnd: bigint;
 }
 
 export async function mainProcess(client: SystemdClient, sandbox: string, unit: string): Promise<MainProcess> {
@@ -30,19 +29,29 @@ export async function mainProcess(client: SystemdClient, sandbox: string, unit: 
     if ((await fs.readFile(procs, 'utf8').catch(() => '')).split('\n').includes(String(mainPid))) cgroupProcs = procs;
   }
   if (!cgroupProcs) throw new ConflictError(`sandbox ${sandbox}: main PID ${mainPid} is not in ${unit}'s cgroup ${cgroup}; not entering it`);
-  const status = await fs.readFile(`/proc/${mainPid}/status`, 'utf8').catch(() => '');
-  const bnd = /^CapBnd:\s*([0-9a-f]+)$/m.exec(status)?.[1];
-  if (!bnd) throw new ConflictError(`sandbox ${sandbox}: main PID ${mainPid} is gone`);
-  return { pid: mainPid, cgroupProcs, capBnd: BigInt('0x' + bnd) };
+  return { pid: mainPid, cgroupProcs };
 }
 
-/** --user NAME or UID as the sandbox's own user database has it (getent inside its mount namespace, without capabilities). */
-export async function resolveUser(p: MainProcess, sandbox: string, user: string): Promise<{ uid: number; gid: number }> {
-  const r = await run('nsenter', [`--target=${p.pid}`, '--mount', '--', 'setpriv', `--bounding-set=${boundingSetArg(0n)}`, '--no-new-privs', '--', 'getent', 'passwd', user]);
+/** Who looks the user up inside: nobody, with no capabilities (the sandbox's NSS modules are its code). */
+const NOBODY = { uid: 65534, gid: 65534, groups: [] };
+
+/**
+ * --user NAME or UID as the sandbox's own user database has it: its uid, gid
+ * and groups (what initgroups(3) gives), looked up by getent inside the
+ * sandbox as nobody, through the same helper as the command.
+ */
+export async function resolveUser(p: MainProcess, helper: string, sandbox: string, user: string): Promise<{ uid: number; gid: number; groups: number[] }> {
+  // initgroups by the name passwd gives: --user may be a uid.
+  const lookup = ['/bin/sh', '-c', 'e=$(getent passwd "$1") || exit; printf "%s\\n" "$e"; getent initgroups "${e%%:*}"', 'sh', user];
+  const [file, ...args] = enterArgv({ ...p, helper, user: NOBODY, tty: false, command: lookup });
+  const r = await run(file!, args);
   if (r.exitCode === 2) throw new NotFoundError(`sandbox ${sandbox} has no user ${shown(user)}`);
-  const f = r.stdout.split('\n')[0]!.split(':');
-  if (r.exitCode !== 0 || f.length < 4 || !/^\d+$/.test(f[2]!) || !/^\d+$/.test(f[3]!)) {
+  const [passwd = '', initgroups = ''] = r.stdout.split('\n');
+  const f = passwd.split(':');
+  const groups = initgroups.trim().split(/\s+/).slice(1);
+  if (r.exitCode !== 0 || f.length < 4 || !/^\d+$/.test(f[2]!) || !/^\d+$/.test(f[3]!) || !groups.every((g) => /^\d+$/.test(g))) {
     throw new UnavailableError(`cannot look up user ${shown(user)} in sandbox ${sandbox}: getent exited ${r.exitCode}: ${r.stderr.trim()}`);
   }
-  return { uid: Number(f[2]), gid: Number(f[3]) };
+  const gid = Number(f[3]);
+  return { uid: Number(f[2]), gid, groups: [...new Set([gid, ...groups.map(Number)])] };
 }

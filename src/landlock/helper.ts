@@ -1,5 +1,6 @@
-// The Landlock helper (sandbox-landlock.c beside this file): where the package
-// installs it, whether this host has it, and which Landlock ABI the kernel has.
+// The Landlock helper (sandbox-landlock.c beside this file) and exec's helper
+// (src/enter/sandbox-enter.c): where the package installs them, whether this
+// host has them, and which Landlock ABI the kernel has.
 import { promises as fs } from 'node:fs';
 import type { Paths } from '../paths.js';
 import { run } from '../exec.js';
@@ -11,11 +12,13 @@ import { run } from '../exec.js';
  * (/usr is shared read-only), which a checkout under /root or /home is not.
  */
 export const LANDLOCK_HELPER = '/usr/libexec/sandbox/sandbox-landlock';
+/** sandbox exec's helper (src/enter/sandbox-enter.c), beside it. */
+export const ENTER_HELPER = '/usr/libexec/sandbox/sandbox-enter';
 
 /** The helper's host path when it is installed under the root, else undefined (units then run without it). */
-export async function installedHelper(paths: Paths): Promise<string | undefined> {
-  const st = await fs.stat(paths.host(LANDLOCK_HELPER)).catch(() => undefined);
-  return st?.isFile() && (st.mode & 0o111) !== 0 ? LANDLOCK_HELPER : undefined;
+export async function installedHelper(paths: Paths, helper = LANDLOCK_HELPER): Promise<string | undefined> {
+  const st = await fs.stat(paths.host(helper)).catch(() => undefined);
+  return st?.isFile() && (st.mode & 0o111) !== 0 ? helper : undefined;
 }
 
 /** The running kernel's Landlock ABI as the helper reports it (0: none), or undefined without the helper. */

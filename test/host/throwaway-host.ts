@@ -55,13 +55,14 @@ export interface BootOptions {
   mask?: string[];
   /** Host directories whose contents are copied over the test host's root before it boots (files a previous host left). */
   seed?: string[];
-  /** Install the checkout's built Landlock helper where the package puts it (default true; needs `npm run build`). */
+  /** Install the checkout's built helpers (sandbox-landlock, sandbox-enter) where the package puts them (default true; needs `npm run build`). */
   landlockHelper?: boolean;
 }
 
-/** Where npm run build compiles the helper, and where the RPM installs it (src/landlock/helper.ts). */
-const BUILT_HELPER = 'dist/libexec/sandbox-landlock';
-const INSTALLED_HELPER = '/usr/libexec/sandbox/sandbox-landlock';
+/** Where npm run build compiles the helpers, and where the RPM installs them (src/landlock/helper.ts). */
+const BUILT_HELPERS = 'dist/libexec';
+const INSTALLED_HELPERS = '/usr/libexec/sandbox';
+const HELPERS = ['sandbox-landlock', 'sandbox-enter'];
 
 export interface TestHost {
   readonly name: string;
@@ -103,9 +104,9 @@ export function findProjectDir(from = harnessDir): string {
   }
 }
 
-function builtHelper(projectDir: string): string {
-  const p = path.join(projectDir, BUILT_HELPER);
-  if (!existsSync(p)) throw new Error(`${p} is missing: run npm run build (it compiles the Landlock helper)`);
+function builtHelper(projectDir: string, name: string): string {
+  const p = path.join(projectDir, BUILT_HELPERS, name);
+  if (!existsSync(p)) throw new Error(`${p} is missing: run npm run build (it compiles the helpers)`);
   return p;
 }
 
@@ -123,7 +124,7 @@ export async function bootHost(opts: BootOptions = {}): Promise<TestHost> {
     ...binds.flatMap((b) => ['-b', b]),
     ...(opts.mask ?? DEFAULT_MASK).flatMap((u) => ['-m', u]),
     ...(opts.seed ?? []).flatMap((d) => ['-s', realpathSync(d)]),
-    ...(opts.landlockHelper === false ? [] : ['-i', `${builtHelper(projectDir)}:${INSTALLED_HELPER}`]),
+    ...(opts.landlockHelper === false ? [] : HELPERS.flatMap((n) => ['-i', `${builtHelper(projectDir, n)}:${INSTALLED_HELPERS}/${n}`])),
   ];
 
   await reapStaleHosts();

@@ -67,6 +67,8 @@ test('--user runs as a user of the sandbox; an unknown user is exit 3 with one l
   const want = (await h.ok('id -u www-data')).trim();
   const r = await exec(['exec', '--user', 'www-data', 'web1', '--', 'id', '-u']);
   assert.is(r.stdout.trim(), want, r.stderr);
+  const groups = await exec(['exec', '--user', 'www-data', 'web1', '--', 'id', '-G']);
+  assert.is(groups.stdout, await h.ok('id -G www-data'), groups.stderr);
   const bad = await exec(['exec', '--user', 'nosuchuser', 'web1', '--', 'id']);
   assert.is(bad.exitCode, 3);
   assert.is(bad.stderr, "sandbox: sandbox web1 has no user 'nosuchuser'\n");
@@ -102,6 +104,45 @@ test('shell under a pseudo-terminal (script): a terminal of its own inside, a co
   assert.match(r.stdout, /\/dev\/pts\/\d+\r?\n0\r?\n/);
 });
 
+test("a signal sent to exec reaches the command and its handler; a command a signal ends exits 128+N", async () => {
+  const r = await h.exec(['sh', '-c', `node ${CLI} exec web1 -- sh -c 'trap "echo got-term; exit 9" TERM; echo ready; while :; do sleep 0.1; done' > /tmp/sig.out 2>&1 & p=$!
+    n=0; until grep -q ready /tmp/sig.out || [ $n -gt 300 ]; do sleep 0.1; n=$((n+1)); done
+    kill -TERM $p; wait $p; echo "rc=$?"; cat /tmp/sig.out`]);
+  // The signal goes to the command's process group, as a terminal's ^C does: sh also reports its sleep "Terminated".
+  assert.match(r.stdout, /^rc=9\nready\n(Terminated\n)?got-term\n$/, r.stderr);
+  const killed = await exec(['exec', 'web1', '--', 'sh', '-c', 'kill -KILL $$']);
+  assert.is(killed.exitCode, 137, killed.stderr);
+});
+
+test("a trusted sandbox that mounts its own programs over the tools exec could run gets nothing: only the command runs in its view, with the service's bounding set and no_new_privs; the user lookup runs as nobody", async () => {
+  const c = await h.sandbox('create', '--profile', 'trusted', '-u', 'apache2.service', 'tr1');
+  assert.is(c.exitCode, 0, c.stderr);
+  assert.is((await h.sandbox('start', 'tr1')).exitCode, 0);
+  const pid = await h.mainPid('apache2@tr1.service');
+  // What the service's root can do under the trusted profile (CAP_SYS_ADMIN, no seccomp filter): bind a program of its
+  // own over tools in its mount namespace. Done here from outside with nsenter into that namespace, as the service would.
+  await h.ok(`nsenter -t ${pid} -m sh -c 'printf "#!/bin/sh\\ncp /proc/self/status /tmp/ran-\\$(basename \\$0)\\n" > /tmp/spy && chmod +x /tmp/spy &&
+    for t in setpriv nsenter setsid env getent id; do mount --bind /tmp/spy /usr/bin/$t; done'`);
+  const ran = async (tool: string) => (await h.exec(['cat', `/proc/${pid}/root/tmp/ran-${tool}`])).stdout;
+  const r = await exec(['exec', 'tr1', '--', 'id', '-u']);
+  assert.is(r.exitCode, 0, r.stderr);
+  for (const tool of ['setpriv', 'nsenter', 'setsid', 'env']) assert.is(await ran(tool), '', `${tool} of the sandbox's view ran`);
+  const status = await ran('id');
+  const bnd = /^CapBnd:\s*(\S+)$/m.exec(await h.ok(`cat /proc/${pid}/status`))![1];
+  assert.match(status, new RegExp(`^CapEff:\\s*${bnd}$`, 'm'), status);
+  assert.match(status, new RegExp(`^CapBnd:\\s*${bnd}$`, 'm'));
+  assert.match(status, /^NoNewPrivs:\s*1$/m);
+  assert.match(status, /^CapInh:\s*0+$/m);
+  // --user: the sandbox's getent is its code too: it runs as nobody, without capabilities
+  const u = await exec(['exec', '--user', 'www-data', 'tr1', '--', 'true']);
+  assert.is.not(u.exitCode, 0);
+  const lookup = await ran('getent');
+  assert.match(lookup, /^Uid:\s*65534\s+65534\s+65534\s+65534$/m, lookup);
+  assert.match(lookup, /^CapEff:\s*0+$/m);
+  assert.match(lookup, /^NoNewPrivs:\s*1$/m);
+  assert.is((await h.sandbox('delete', '--force', 'tr1')).exitCode, 0);
+});
+
 test("a process the command leaves behind ends with the sandbox's stop", async () => {
   const r = await exec(['exec', 'web1', '--', 'sh', '-c', 'sleep 600 > /dev/null 2>&1 & echo $!']);
   const pid = r.stdout.trim();
@@ -125,7 +166,7 @@ test('a stopped sandbox (4), an unknown one (3), no command (2), a missing comma
   assert.is(none.exitCode, 2);
   const missing = await exec(['exec', 'web1', '--', '/usr/bin/no-such-command']);
   assert.is(missing.exitCode, 127);
-  assert.is(missing.stderr, 'sandbox-landlock: cannot run /usr/bin/no-such-command: No such file or directory\n');
+  assert.is(missing.stderr, 'sandbox-enter: cannot run /usr/bin/no-such-command: No such file or directory\n');
 });
 
 test.run();

@@ -92,6 +92,7 @@ test('rpm -qlp: the tool, its data, man page, completion, config and state dir',
     '/var/cache/sandbox',
     '/usr/share/selinux/packages/sandbox_units.cil',
     '/usr/libexec/sandbox/sandbox-landlock',
+    '/usr/libexec/sandbox/sandbox-enter',
   ]) {
     assert.ok(files.includes(f), `${f} not in:\n${files.join('\n')}`);
   }
@@ -107,6 +108,7 @@ test('modes and flags: wrapper 0755, state dir 0711, config noreplace', async ()
   assert.is(of('/usr/bin/sandbox')?.[1], '100755');
   assert.is(of('/usr/lib/sandbox/sandbox.mjs')?.[1], '100644');
   assert.is(of('/usr/libexec/sandbox/sandbox-landlock')?.[1], '100755');
+  assert.is(of('/usr/libexec/sandbox/sandbox-enter')?.[1], '100755');
   assert.is(of('/var/lib/sandbox')?.[1], '40711');
   assert.is(of('/etc/sandbox/sandbox.conf')?.[2], 'cn');
 });
@@ -117,6 +119,9 @@ test('the packaged Landlock helper runs and reports the Landlock ABI the kernel 
   const kernel = await run('python3', ['-c', 'import ctypes; print(max(ctypes.CDLL(None).syscall(444, None, 0, 1), 0))']);
   assert.is(kernel.exitCode, 0, kernel.stderr);
   assert.is(helper.stdout, kernel.stdout);
+  // sandbox-enter was compiled from the packaged source: a usage error is its own one line and exit 2
+  const enter = await run(path.join(unpacked, 'usr/libexec/sandbox/sandbox-enter'), ['--bogus', 'x']);
+  assert.equal([enter.exitCode, enter.stderr], [2, 'sandbox-enter: unknown option --bogus\n']);
 });
 
 test('requires: Node.js of package.json engines, systemd, util-linux, attr, coreutils, rpm', async () => {
