@@ -14,8 +14,8 @@ export interface RunResult {
 }
 
 export interface RunOptions {
-  /** Written to the child's stdin, which is then closed (bytes: file names that are not UTF-8). */
-  input?: string | Buffer;
+  /** Written to the child's stdin, which is then closed (bytes: file names that are not UTF-8); a function is given the child's pid first. */
+  input?: string | Buffer | ((pid: number) => string | Buffer);
   /** stdout holds file names: bytes that are not UTF-8 are kept (payload/bytes.ts), not turned into U+FFFD. */
   namesOnStdout?: boolean;
   /** Added to this process's environment. */
@@ -24,14 +24,20 @@ export interface RunOptions {
 }
 
 export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  const r = await execa(file, args, {
+  const input = options.input;
+  const child = execa(file, args, {
     reject: false,
     stripFinalNewline: false,
-    ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
+    ...(input === undefined ? { stdin: 'ignore' as const } : typeof input === 'function' ? { stdin: 'pipe' as const } : { input }),
     ...(options.env ? { env: options.env } : {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),
     ...(options.namesOnStdout ? { encoding: 'buffer' as const } : {}),
   });
+  if (typeof input === 'function' && child.pid !== undefined) {
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(input(child.pid));
+  }
+  const r = await child;
   if (r.failed && r.exitCode === undefined && (r as { code?: string }).code === 'ENOENT') {
     throw new UnavailableError(`${file} is not installed (needed to run '${file} ${args.join(' ')}')`);
   }
@@ -69,8 +75,20 @@ export async function runAttached(argv: string[], env: Record<string, string>): 
 export async function runRelayed(argv: string[], env: Record<string, string>, socketContext?: string): Promise<number> {
   const { spawn } = await import('node:child_process');
   const { withSocketContext } = await import('./selinux/sockcreate.js');
-  const start = () => spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env, detached: true });
-  const child = socketContext ? withSocketContext(socketContext, start) : start();
+  let started: import('node:child_process').ChildProcessWithoutNullStreams | undefined;
+  const start = () => (started = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env, detached: true }));
+  let child: import('node:child_process').ChildProcessWithoutNullStreams;
+  try {
+    child = socketContext ? withSocketContext(socketContext, start) : start();
+  } catch (e) {
+    // Putting the socket context back failed after the command started: it is not left running unwatched.
+    try {
+      if (started?.pid) process.kill(-started.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    throw e;
+  }
   // The command may stop reading before our stdin ends: that is its business, not an error.
   child.stdin.on('error', () => undefined);
   process.stdin.pipe(child.stdin);

@@ -33,10 +33,17 @@ const byBytes = (a: Buffer, b: Buffer) => Buffer.compare(a, b);
  * seconds as a double and libuv truncates it to the microsecond, so the exact
  * value would sometimes land one below; half a microsecond more never does.
  */
-export function utimeSeconds(ns: bigint): number {
-  const us = ns >= 0n ? ns / 1000n : -((-ns + 999n) / 1000n);
-  const sec = us >= 0n ? us / 1_000_000n : -((-us + 999_999n) / 1_000_000n);
-  return Number(sec) + (Number(us - sec * 1_000_000n) + 0.5) / 1e6;
+export function utimeSeconds(ns: bigint): number | string {
+  if (ns >= 0n) {
+    const us = ns / 1000n;
+    const sec = us / 1_000_000n;
+    return Number(sec) + (Number(us - sec * 1_000_000n) + 0.5) / 1e6;
+  }
+  // Before 1970: Node turns a negative number into "now" but takes a numeric
+  // string as it is; libuv truncates towards zero there, so half a
+  // microsecond below the source's (floored) microsecond lands on it.
+  const below = (-ns + 999n) / 1000n;
+  return `-${below / 1_000_000n}.${String(below % 1_000_000n).padStart(6, '0')}5`;
 }
 
 /** Owner, mode and times of the source entry onto its copy (a symlink: owner and times only). */

@@ -58,8 +58,12 @@ async function readOrMakeKey(file: string): Promise<Buffer | undefined> {
   return readKey(file);
 }
 
-/** The fields an entry's SANDBOX_AUTH covers, in this order. */
-export const SIGNED_FIELDS = ['SANDBOX_NAME', 'SANDBOX_UNIT', 'SANDBOX_LABEL', 'SANDBOX_ACTION', 'PRIORITY', 'SYSLOG_IDENTIFIER', 'MESSAGE'] as const;
+/**
+ * The fields an entry's SANDBOX_AUTH covers, in this order. SANDBOX_TIME (µs
+ * since the epoch, when signed) and SANDBOX_PID (the pid of the logger that
+ * sends it) keep a copy sent again from being taken for the tool's (journal/trust.ts).
+ */
+export const SIGNED_FIELDS = ['SANDBOX_NAME', 'SANDBOX_UNIT', 'SANDBOX_LABEL', 'SANDBOX_ACTION', 'PRIORITY', 'SYSLOG_IDENTIFIER', 'MESSAGE', 'SANDBOX_TIME', 'SANDBOX_PID'] as const;
 
 export function signFields(key: Buffer, values: Record<string, string>): string {
   const h = createHmac('sha256', key);

@@ -6,9 +6,16 @@
 // - a sandbox's own output is matched by _SYSTEMD_UNIT= of its units;
 // - systemd's messages about a unit by UNIT= together with _PID=1;
 // - the tool's entries (written by logger --journald, journal/write.ts) by
-//   their SANDBOX_AUTH=, an HMAC under a key no sandbox can read (key.ts);
-//   an entry without one (written before the key, or by a tool that could not
-//   read it) by SANDBOX_NAME= together with _UID=0 and _COMM=logger (and
+//   their SANDBOX_AUTH=, an HMAC under a key no sandbox can read (key.ts).
+//   A sandbox that can read the journal could send a signed entry again, so
+//   the signature also covers SANDBOX_PID=, which must be journald's _PID of
+//   the sender (from the kernel), and SANDBOX_TIME=, which must be within
+//   REPLAY_WINDOW_US of journald's own receive time; and the sender must not
+//   be a sandbox unit (where journald saw its cgroup). A copy would have to
+//   come from the same pid within the minute;
+//   an entry without a signed time (written before the key or before
+//   SANDBOX_TIME, or by a tool that could not read the key) is trusted by
+//   SANDBOX_NAME= together with _UID=0 and _COMM=logger (and
 //   _EXE, when journald could read it before logger exited), and only when
 //   journald saw the sender's cgroup and it is no sandbox unit's: a root
 //   process of a sandbox can run logger too (or call itself so), but not hide
@@ -34,6 +41,9 @@ export function trustedMatches(name: string, units: string[]): string[] {
 
 const field = (f: Fields, k: string): string | undefined => (typeof f[k] === 'string' ? (f[k] as string) : undefined);
 
+/** How long after signing journald may receive a signed entry (µs): logger is started right after, but a loaded host is slow. A second before covers clock steps. */
+export const REPLAY_WINDOW_US = { before: 1_000_000, after: 60_000_000 };
+
 /** The signed fields as journalctl -o json gives them (a value that is not UTF-8 comes as bytes, and then cannot match). */
 function signedValues(f: Fields): Record<string, string> {
   return Object.fromEntries(SIGNED_FIELDS.map((k) => [k, field(f, k) ?? '']));
@@ -51,14 +61,25 @@ export function isTrusted(f: Fields, name: string, units: string[], sandboxNames
   if (unit !== undefined && units.includes(unit)) return true;
   if (field(f, '_PID') === '1' && units.includes(field(f, 'UNIT') ?? '')) return true;
   if (field(f, 'SANDBOX_NAME') !== name) return false;
+  const names = new Set([...sandboxNames, name]);
+  const cgroup = field(f, '_SYSTEMD_CGROUP');
+  const fromSandbox = (unit !== undefined && isSandboxUnit(unit, names)) || (cgroup?.split('/').some((c) => isSandboxUnit(c, names)) ?? false);
   const auth = field(f, 'SANDBOX_AUTH');
-  if (key && auth !== undefined) return signedBy(key, signedValues(f), auth);
+  if (key && auth !== undefined && field(f, 'SANDBOX_TIME') !== undefined) {
+    return signedBy(key, signedValues(f), auth) && field(f, '_PID') === field(f, 'SANDBOX_PID') && timely(f) && !fromSandbox;
+  }
   if (field(f, '_UID') !== '0' || field(f, '_COMM') !== TOOL_COMM) return false;
   const exe = field(f, '_EXE');
   if (exe !== undefined && !TOOL_EXES.has(exe)) return false;
-  const names = new Set([...sandboxNames, name]);
-  if (unit !== undefined && isSandboxUnit(unit, names)) return false;
   // A sender that exits at once may leave journald without its cgroup: then nothing proves where it came from.
-  const cgroup = field(f, '_SYSTEMD_CGROUP');
-  return cgroup !== undefined && !cgroup.split('/').some((c) => isSandboxUnit(c, names));
+  return cgroup !== undefined && !fromSandbox;
+}
+
+/** journald received the entry (its own __REALTIME_TIMESTAMP) within the window after the signed SANDBOX_TIME. */
+function timely(f: Fields): boolean {
+  const signed = field(f, 'SANDBOX_TIME');
+  const received = field(f, '__REALTIME_TIMESTAMP');
+  if (!signed || !received || !/^\d{1,19}$/.test(signed) || !/^\d{1,19}$/.test(received)) return false;
+  const d = BigInt(received) - BigInt(signed);
+  return d >= -BigInt(REPLAY_WINDOW_US.before) && d <= BigInt(REPLAY_WINDOW_US.after);
 }

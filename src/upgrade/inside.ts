@@ -97,35 +97,35 @@ export async function lstatInside(top: string, rel: string): Promise<import('nod
 export async function readInside(top: string, rel: string): Promise<{ mine: Mine; bytes?: Buffer; uid?: number; gid?: number; mode?: number }> {
   const other = (what: string) => ({ mine: { kind: 'other', what } as Mine });
   const r = await withParent(top, rel, async (p) => {
-    let fh: fs.FileHandle;
+    // Pinned (O_PATH) and looked at first: a device or fifo planted there is never opened.
+    const e = await pin(undefined, p.at);
+    if (!e) return { mine: { kind: 'missing' } as Mine };
     try {
-      fh = await fs.open(p.at, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return { mine: { kind: 'missing' } as Mine };
-      if (code === 'ELOOP') return other('symbolic link');
-      if (code === 'ENXIO') return other('special file');
-      throw e;
-    }
-    try {
-      const st = await fh.stat();
+      const st = e.stats;
+      if (st.isSymbolicLink()) return other('symbolic link');
       if (st.isDirectory()) return other('directory');
       if (!st.isFile()) return other('special file');
-      // Read to the end, but never more than the limit: the file may grow while it is read.
-      const chunks: Buffer[] = [];
-      let total = 0;
-      for (;;) {
-        const chunk = Buffer.alloc(64 * 1024);
-        const { bytesRead } = await fh.read(chunk, 0, chunk.length, null);
-        if (bytesRead === 0) break;
-        total += bytesRead;
-        if (total > MAX_MERGE_BYTES) return other(`file larger than ${MAX_MERGE_BYTES / 1024 / 1024} MiB`);
-        chunks.push(chunk.subarray(0, bytesRead));
+      // The very file fstat saw, reopened for reading through its descriptor.
+      const fh = await fs.open(pinnedPath(e.fd), constants.O_RDONLY | constants.O_NOCTTY);
+      try {
+        // Read to the end, but never more than the limit: the file may grow while it is read.
+        const chunks: Buffer[] = [];
+        let total = 0;
+        for (;;) {
+          const chunk = Buffer.alloc(64 * 1024);
+          const { bytesRead } = await fh.read(chunk, 0, chunk.length, null);
+          if (bytesRead === 0) break;
+          total += bytesRead;
+          if (total > MAX_MERGE_BYTES) return other(`file larger than ${MAX_MERGE_BYTES / 1024 / 1024} MiB`);
+          chunks.push(chunk.subarray(0, bytesRead));
+        }
+        const bytes = Buffer.concat(chunks);
+        return { mine: { kind: 'file', sha256: sha256(bytes) } as Mine, bytes, uid: Number(st.uid), gid: Number(st.gid), mode: Number(st.mode & 0o7777n) };
+      } finally {
+        await fh.close();
       }
-      const bytes = Buffer.concat(chunks);
-      return { mine: { kind: 'file', sha256: sha256(bytes) } as Mine, bytes, uid: st.uid, gid: st.gid, mode: st.mode & 0o7777 };
     } finally {
-      await fh.close();
+      await e.handle.close();
     }
   });
   return r === 'missing' ? { mine: { kind: 'missing' } } : r;

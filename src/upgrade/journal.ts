@@ -95,13 +95,16 @@ export async function undoStep(paths: Paths, j: Journal, s: Step): Promise<Chang
     case 'mkdir':
       return (await rmdirIn(tree, s.rel)) ? { kind: 'unlink', path: inTree(s.rel) } : undefined;
     case 'tree': {
+      // Never taken: its staged copy is still waiting (every one is staged before the journal lists it). What the
+      // sandbox wrote since the backup was linked is its own, not restored over.
+      if (await exists(work(paths, j, s.staged))) return undefined;
       // A link planted on the way since: the step is left, not followed (inside.ts).
       if (s.backup !== undefined) {
         const backup = work(paths, j, s.backup);
         if ((await exists(backup)) && (await restoreIn(tree, s.rel, backup))) return { kind: 'write', path: inTree(s.rel), source: 'as before the upgrade' };
-      } else if (!(await exists(work(paths, j, s.staged)))) {
+      } else if (await removeIn(tree, s.rel)) {
         // staged is gone: it was renamed into the tree, which now holds it
-        if (await removeIn(tree, s.rel)) return { kind: 'unlink', path: inTree(s.rel) };
+        return { kind: 'unlink', path: inTree(s.rel) };
       }
       return undefined;
     }

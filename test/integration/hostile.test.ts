@@ -117,10 +117,19 @@ test('logs: a forged SANDBOX_NAME= entry from another sandbox or a user is not s
   const forged = await h.ok('journalctl SANDBOX_NAME=other -o cat --no-pager');
   assert.match(forged, /forged by the sandbox/, 'the forged entries are in the journal');
   assert.match(forged, /forged by nobody/);
+  // ...and the tool's own signed entry, read from the journal and sent again unchanged from the forger's cgroup at once
+  const original = JSON.parse(await h.ok('journalctl SANDBOX_NAME=other SANDBOX_ACTION=create -o json -n 1 --no-pager')) as Record<string, string>;
+  assert.match(original.SANDBOX_AUTH ?? '', /^[0-9a-f]{64}$/);
+  const copy = Object.entries(original).filter(([k]) => !k.startsWith('_')).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
+  const sent = await h.sh(`echo $$ > /sys/fs/cgroup${cgroup}/cgroup.procs && logger --journald`, { input: copy });
+  assert.is(sent.exitCode, 0, sent.stderr);
+  await h.ok('journalctl --sync');
+  const copies = (await h.ok('journalctl SANDBOX_NAME=other SANDBOX_ACTION=create -o cat --no-pager')).trim().split('\n');
+  assert.is(copies.length, 2, 'the copy is in the journal');
   const r = await h.sandbox('logs', 'other');
   assert.is(r.exitCode, 0, r.stderr);
   assert.not.match(r.stdout, /forged/);
-  assert.match(r.stdout, /sandbox\[\d+\]: sandbox other: created apache2@other\.service with label s0:c\d+,c\d+/);
+  assert.is(r.stdout.match(/sandbox\[\d+\]: sandbox other: created apache2@other\.service with label s0:c\d+,c\d+/g)?.length, 1, r.stdout);
 });
 
 test('logs: escape sequences a sandbox logs are printed escaped, not sent to the terminal', async () => {

@@ -77,6 +77,7 @@ const EXPECTED_OK = [
   'exec.pipe.err',
   'exec.pipe.exit',
   'exec.pipe.context',
+  'exec.user',
   'publish.serves',
   'publish.proxy-label',
   'set.limits',

@@ -82,13 +82,20 @@ test('every entry but the special files is copied, with type, mode, owner, size,
   assert.is(result.entries, source.length + 1);
 });
 
-test('a time set from nanoseconds lands on its own microsecond, whatever the double rounding', async () => {
+test('a time set from nanoseconds lands on its own microsecond, whatever the double rounding, before 1970 too', async () => {
   const file = path.join(tmp, 'times');
   await fs.writeFile(file, '');
-  for (let i = 0; i < 500; i++) {
-    const ns = BigInt(Math.floor(Math.random() * 4e9)) * 1_000_000_000n + BigInt(Math.floor(Math.random() * 1e9));
+  // The microsecond at or below ns (BigInt division truncates towards zero).
+  const floorUs = (ns: bigint) => (ns >= 0n ? ns / 1000n : -((-ns + 999n) / 1000n)) * 1000n;
+  for (let i = 0; i < 1000; i++) {
+    const sign = i % 2 ? -1n : 1n;
+    const ns = sign * (BigInt(Math.floor(Math.random() * (i % 2 ? 2e9 : 4e9))) * 1_000_000_000n + BigInt(Math.floor(Math.random() * 1e9)));
     await fs.lutimes(file, utimeSeconds(ns), utimeSeconds(ns));
-    assert.is((await fs.lstat(file, { bigint: true })).mtimeNs, (ns / 1000n) * 1000n, `ns ${ns}`);
+    assert.is((await fs.lstat(file, { bigint: true })).mtimeNs, floorUs(ns), `ns ${ns}`);
+  }
+  for (const ns of [-1n, -999n, -1000n, -1_000_000_000n, -315_619_199_500_000_001n]) {
+    await fs.lutimes(file, utimeSeconds(ns), utimeSeconds(ns));
+    assert.is((await fs.lstat(file, { bigint: true })).mtimeNs, floorUs(ns), `ns ${ns}`);
   }
 });
 

@@ -3,7 +3,8 @@
 // swapped for a link to a "host" directory after the check cannot lead a read,
 // a backup link, a rename, a mkdir or a removal out of the tree, neither once
 // (deterministic) nor under a racer swapping it round and round; and the
-// sandbox's file is read only when it is a regular file of sane size.
+// sandbox's file is read only when it is a regular file of sane size, and
+// anything else is never opened (a fifo's writer stays blocked).
 import { spawn, execFileSync } from 'node:child_process';
 import { promises as fs, mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -65,7 +66,13 @@ test('the sandbox file is read only when it is a regular file no larger than the
   assert.is(plain.bytes?.toString(), 'mine\n');
   assert.is(plain.mine.kind, 'file');
   assert.equal((await readInside(tree, '/etc/link')).mine, { kind: 'other', what: 'symbolic link' });
+  // A writer blocks in open(2) until a reader opens the fifo: it stays blocked, so the fifo was never opened.
+  const writer = spawn('sh', ['-c', 'echo x > "$0"', path.join(tree, 'etc/fifo')], { stdio: 'ignore' });
+  const wrote = new Promise<boolean>((resolve) => writer.on('exit', () => resolve(true)));
+  await new Promise((r) => setTimeout(r, 300)); // the writer is in open(2) by then
   assert.equal((await readInside(tree, '/etc/fifo')).mine, { kind: 'other', what: 'special file' });
+  assert.is(await Promise.race([wrote, new Promise<boolean>((r) => setTimeout(() => r(false), 500))]), false, 'readInside opened the fifo');
+  writer.kill('SIGKILL');
   assert.equal((await readInside(tree, '/etc/big')).mine, { kind: 'other', what: 'file larger than 8 MiB' });
   assert.equal((await readInside(tree, '/etc/none/x')).mine, { kind: 'missing' });
   await fs.rm(root, { recursive: true, force: true });

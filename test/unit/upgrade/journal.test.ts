@@ -85,6 +85,18 @@ test('killed before the first step or halfway: taking every step back leaves it 
   }
 });
 
+test('a step never taken is not taken back: a file the sandbox rewrote after the backup was made stays as the sandbox wrote it', async () => {
+  const { root, paths, j, tree } = await setUp();
+  // The sandbox replaces its file (a new inode) after prepare linked the old one as the backup; the upgrade is then killed before its steps.
+  const conf = path.join(tree, 'etc/app/app.conf');
+  await fs.writeFile(conf + '.tmp', 'rewritten by the service\n');
+  await fs.rename(conf + '.tmp', conf);
+  const undone = await undoSteps(paths, j, (s) => assert.unreachable(s));
+  assert.is(await fs.readFile(conf, 'utf8'), 'rewritten by the service\n');
+  assert.not.ok(undone.some((c) => c.path.endsWith('/etc/app/app.conf')), JSON.stringify(undone));
+  await fs.rm(root, { recursive: true, force: true });
+});
+
 test('a second upgrade of the same sandbox is refused while the first holds its work directory', async () => {
   const { root, paths, j } = await setUp();
   try {

@@ -117,8 +117,9 @@ check serves.web1 test "$(nsenter -t "$(mainpid apache2@web1.service)" -n curl -
 check serves.web2 test "$(nsenter -t "$(mainpid apache2@web2.service)" -n curl -sS --max-time 10 http://127.0.0.1/)" = two
 for n in demo1 demo2 demo3; do check "demo-state.$n" grep -q '^started' "/var/lib/sandbox/$n/var/lib/sbxdemo/state"; done
 
-# sandbox exec enters the sandbox in its own context (nsenter --follow-context):
-# the command's context is the sandbox's, its files are the tree's.
+# sandbox exec enters the sandbox in its own context (the helper sandbox-enter
+# asks for it, under no_new_privs): the command's context is the sandbox's,
+# its files are the tree's.
 data exec.context "$(sandbox exec web1 -- cat /proc/self/attr/current | tr -d '\0')"
 check exec.context test "$(sandbox exec web1 -- cat /proc/self/attr/current | tr -d '\0')" = "$(field web1 processContext)"
 # The Landlock helper runs the start commands; this kernel's answer is in the journal.
@@ -137,6 +138,9 @@ check exec.pipe.in test "$(printf 'piped in' | sandbox exec web1 -- cat)" = 'pip
 check exec.pipe.err test "$(sandbox exec web1 -- sh -c 'echo to-stderr >&2' </dev/null 2>&1 >/dev/null)" = to-stderr
 check exec.pipe.exit sh -c 'sandbox exec web1 -- sh -c "exit 7" </dev/null; test $? = 7'
 check exec.pipe.context test "$(sandbox exec web1 -- cat /proc/self/attr/current </dev/null | tr -d '\0')" = "$(field web1 processContext)"
+# --user: the sandbox's getent runs first as nobody in the sandbox's context, then the command as that user.
+data exec.user "$(sandbox exec --user www-data web1 -- id </dev/null 2>&1)"
+check exec.user test "$(sandbox exec --user www-data web1 -- id -u </dev/null)" = "$(id -u www-data)"
 # web1's port 80, published on the VM's port 8080: systemd listens in the
 # VM's network namespace, systemd-socket-proxyd forwards into web1's, in the
 # type the policy gives the proxy.
