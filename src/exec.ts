@@ -20,6 +20,8 @@ export interface RunOptions {
   namesOnStdout?: boolean;
   /** Added to this process's environment. */
   env?: Record<string, string>;
+  /** The child's whole environment (none of this process's): for children that run a sandbox's code. */
+  onlyEnv?: Record<string, string>;
   cwd?: string;
 }
 
@@ -30,6 +32,7 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     stripFinalNewline: false,
     ...(input === undefined ? { stdin: 'ignore' as const } : typeof input === 'function' ? { stdin: 'pipe' as const } : { input }),
     ...(options.env ? { env: options.env } : {}),
+    ...(options.onlyEnv ? { env: options.onlyEnv, extendEnv: false } : {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),
     ...(options.namesOnStdout ? { encoding: 'buffer' as const } : {}),
   });

@@ -13,11 +13,14 @@ import { enterArgv } from './plan.js';
 export interface MainProcess {
   pid: number;
   cgroupProcs: string;
+  /** The unit's own CapabilityBoundingSet= and UMask=, from systemd: the command never gets more than the unit allows. */
+  unitBounding: bigint;
+  umask: number;
 }
 
 export async function mainProcess(client: SystemdClient, sandbox: string, unit: string): Promise<MainProcess> {
   const state = await client.unitProperties(unit);
-  const { mainPid } = await client.serviceProperties(unit);
+  const { mainPid, capabilityBoundingSet, umask } = await client.serviceProperties(unit);
   if (state.activeState !== 'active' || mainPid <= 0) {
     throw new ConflictError(`sandbox ${sandbox} is not running (${unit} is ${state.activeState}); start it with: sandbox start ${sandbox}`);
   }
@@ -29,7 +32,7 @@ export async function mainProcess(client: SystemdClient, sandbox: string, unit: 
     if ((await fs.readFile(procs, 'utf8').catch(() => '')).split('\n').includes(String(mainPid))) cgroupProcs = procs;
   }
   if (!cgroupProcs) throw new ConflictError(`sandbox ${sandbox}: main PID ${mainPid} is not in ${unit}'s cgroup ${cgroup}; not entering it`);
-  return { pid: mainPid, cgroupProcs };
+  return { pid: mainPid, cgroupProcs, unitBounding: capabilityBoundingSet, umask };
 }
 
 /** Who looks the user up inside: nobody, with no capabilities (the sandbox's NSS modules are its code). */
@@ -41,11 +44,12 @@ const NOBODY = { uid: 65534, gid: 65534, groups: [] };
  * sandbox as nobody, through the same helper as the command.
  */
 export async function resolveUser(p: MainProcess, helper: string, sandbox: string, user: string): Promise<{ uid: number; gid: number; groups: number[] }> {
-  // initgroups by the name passwd gives: --user may be a uid.
-  const lookup = ['/bin/sh', '-c', 'e=$(getent passwd "$1") || exit; printf "%s\\n" "$e"; getent initgroups "${e%%:*}"', 'sh', user];
+  // initgroups by the name passwd gives: --user may be a uid. getent's 2 (no such key) becomes 100, apart from the helper's own codes.
+  const lookup = ['/bin/sh', '-c', 'e=$(getent passwd "$1"); rc=$?; [ $rc = 2 ] && exit 100; [ $rc = 0 ] || exit $rc; printf "%s\\n" "$e"; getent initgroups "${e%%:*}"', 'sh', user];
   const [file, ...args] = enterArgv({ ...p, helper, user: NOBODY, tty: false, command: lookup });
-  const r = await run(file!, args);
-  if (r.exitCode === 2) throw new NotFoundError(`sandbox ${sandbox} has no user ${shown(user)}`);
+  // None of the admin's environment goes to the sandbox's code.
+  const r = await run(file!, args, { onlyEnv: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' } });
+  if (r.exitCode === 100) throw new NotFoundError(`sandbox ${sandbox} has no user ${shown(user)}`);
   const [passwd = '', initgroups = ''] = r.stdout.split('\n');
   const f = passwd.split(':');
   const groups = initgroups.trim().split(/\s+/).slice(1);

@@ -9,24 +9,39 @@
  * the host's privileges while it is still nothing but itself, and its first
  * exec inside is the command, already as weak as the sandbox's own service:
  *
+ *   0. closes every descriptor but stdin, stdout and stderr (an admin's
+ *      shell may hold a host directory open: a command holding it would
+ *      reach the host's files);
  *   1. opens the main process's namespaces through a pidfd, and checks that
  *      the process is in the unit's cgroup and alive after the opens (a PID
  *      reused since the caller looked is never entered);
- *   2. moves itself into that cgroup (stop and delete end the command too);
- *   3. asks for the sandbox's SELinux context at its next exec (--context);
- *   4. enters the network, IPC, UTS and mount namespaces;
- *   5. keeps at most the main process's capability bounding set, no
- *      inheritable or ambient capabilities, sets no_new_privs and enters a
- *      Landlock domain of its own (not scoping signals: an admin's kill -HUP
- *      must reach the service);
+ *   2. asks for the sandbox's SELinux context at its next exec (--context);
+ *   3. enters the network, IPC, UTS and mount namespaces, then the main
+ *      process's user namespace when it has one of its own (PrivateUsers=,
+ *      or one it made): its capabilities then count there only;
+ *   4. keeps at most the main process's capability bounding set within the
+ *      unit's (--bounding: the process may have made a user namespace in
+ *      which its own set is full again), no inheritable or ambient
+ *      capabilities, sets no_new_privs and enters a Landlock domain of its
+ *      own (not scoping signals: an admin's kill -HUP must reach the service);
+ *   5. moves itself into the unit's cgroup (stop and delete end the command
+ *      too), only now, so that nothing of the sandbox ever sees a process of
+ *      its cgroup with more than that;
  *   6. takes the given uid, gid and groups (--user; the caller resolves the
  *      name inside the sandbox without privileges: nothing here reads the
- *      sandbox's NSS configuration or loads its modules);
- *   7. execs the command.
+ *      sandbox's NSS configuration or loads its modules), or root's own,
+ *      the unit's umask and a session keyring of its own;
+ *   7. refuses new namespaces to it (a seccomp filter), and execs it.
  * Until the exec it is not dumpable, so nothing in the sandbox can ptrace it
  * or read its memory while it holds the host's capabilities.
  *
- * usage: sandbox-enter --target PID --cgroup-procs PATH [--context CONTEXT]
+ * Not given to the command: the unit's own seccomp filter (SystemCallFilter=,
+ * RestrictAddressFamilies=, ...), its resource limits and its nice level; a
+ * filter of its own refuses new namespaces and other ABIs (deny_namespaces).
+ * The bounding set, no_new_privs, Landlock and the SELinux label hold it.
+ *
+ * usage: sandbox-enter --target PID --cgroup-procs PATH [--bounding HEX]
+ *                      [--umask OCTAL] [--context CONTEXT]
  *                      [--user UID:GID[:GROUP,...]] [--] PROGRAM [ARG...]
  * Exit: PROGRAM's; 127 when it cannot be run; 125 when the sandbox cannot be
  * entered; 2 on a usage error. Each failure is one line on stderr.
@@ -34,11 +49,17 @@
 #define _GNU_SOURCE
 #include <grp.h>
 #include <limits.h>
+#include <linux/audit.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <dirent.h>
 #include "landlock.h"
 
 #ifndef __NR_pidfd_open
@@ -47,6 +68,13 @@
 #ifndef __NR_pidfd_send_signal
 #define __NR_pidfd_send_signal 424
 #endif
+#ifndef __NR_close_range
+#define __NR_close_range 436
+#endif
+#ifndef __NR_keyctl
+#define __NR_keyctl SYS_keyctl
+#endif
+#define KEYCTL_JOIN_SESSION_KEYRING 1
 #ifndef PR_CAP_AMBIENT
 #define PR_CAP_AMBIENT 47
 #define PR_CAP_AMBIENT_CLEAR_ALL 4
@@ -65,7 +93,7 @@ static int fail(const char *what, const char *detail)
 
 static int usage(const char *why)
 {
-	fprintf(stderr, "%s: %s\nusage: %s --target PID --cgroup-procs PATH [--context CONTEXT] [--user UID:GID[:GROUP,...]] [--] PROGRAM [ARG...]\n",
+	fprintf(stderr, "%s: %s\nusage: %s --target PID --cgroup-procs PATH [--bounding HEX] [--umask OCTAL] [--context CONTEXT] [--user UID:GID[:GROUP,...]] [--] PROGRAM [ARG...]\n",
 		self, why, self);
 	return 2;
 }
@@ -157,6 +185,93 @@ static int in_cgroup(const char *path, pid_t pid)
 	return found;
 }
 
+/* Every descriptor above stderr closed; through the host's /proc where close_range(2) is missing (Linux < 5.9). */
+static int close_inherited(void)
+{
+	if (syscall(__NR_close_range, 3U, ~0U, 0U) == 0)
+		return 0;
+	DIR *d = opendir("/proc/self/fd");
+	if (!d)
+		return -1;
+	int self_fd = dirfd(d);
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (atoi(e->d_name) > 2 && atoi(e->d_name) != self_fd)
+			close(atoi(e->d_name));
+	closedir(d);
+	return 0;
+}
+
+/*
+ * In a user namespace whose setgroups is "deny" (unshare --map-group, and
+ * any one made without CAP_SETGID above it) no one may set groups: going on
+ * is right only when the groups it has are none but gid or those asked for.
+ */
+static int no_other_groups(gid_t gid, const struct user *u)
+{
+	gid_t have[MAX_GROUPS];
+	int n = getgroups(MAX_GROUPS, have);
+	if (n < 0)
+		return 0;
+	for (int k = 0; k < n; k++) {
+		int wanted = have[k] == gid;
+		for (size_t w = 0; u->set && w < u->ngroups; w++)
+			wanted |= have[k] == u->groups[w];
+		if (!wanted)
+			return 0;
+	}
+	return 1;
+}
+
+#if defined(__x86_64__)
+#define NATIVE_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define NATIVE_ARCH AUDIT_ARCH_AARCH64
+#else
+#error "sandbox-enter: no seccomp architecture for this machine"
+#endif
+#define X32_SYSCALL_BIT 0x40000000U
+#define NEW_NAMESPACE_FLAGS (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | 0x80U /* CLONE_NEWTIME */)
+#define TO(from, to) ((to) - (from) - 1)
+
+/*
+ * A seccomp filter that refuses new namespaces (unshare, setns, clone with a
+ * CLONE_NEW* flag; clone3, whose flags a filter cannot read, answers ENOSYS
+ * and glibc falls back to clone) and every system call of another ABI
+ * (i386, x32). The unit's own filter is not given to the command; this keeps
+ * the kernel's namespace code, the largest part of what an unprivileged user
+ * namespace opens, out of its reach whatever the profile.
+ */
+static int deny_namespaces(void)
+{
+	enum { ALLOW = 10, DENY = 11, NOSYS = 12 };
+	struct sock_filter f[] = {
+		/* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		/* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 0, TO(1, DENY)),
+		/* 2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		/* 3 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_SYSCALL_BIT, TO(3, DENY), 0),
+		/* 4 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_unshare, TO(4, DENY), 0),
+		/* 5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_setns, TO(5, DENY), 0),
+		/* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone3, TO(6, NOSYS), 0),
+		/* 7 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, TO(7, ALLOW)),
+		/* 8: the flags, clone's first argument (its low half) */
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+		/* 9 */ BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, NEW_NAMESPACE_FLAGS, TO(9, DENY), TO(9, ALLOW)),
+		[ALLOW] = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		[DENY] = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		[NOSYS] = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+	};
+	struct sock_fprog prog = { .len = sizeof f / sizeof f[0], .filter = f };
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
+}
+
+/* Are the two namespace descriptors the same namespace? */
+static int same_ns(int a, int b)
+{
+	struct stat sa, sb;
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 static const struct {
 	const char *name;
 	int type;
@@ -171,7 +286,12 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-	unsigned long pid = 0;
+	/* 0. Before anything: nothing of the caller's but stdin, stdout and stderr goes any further. */
+	if (close_inherited() < 0)
+		return fail("cannot close inherited descriptors", strerror(errno));
+
+	unsigned long pid = 0, umask_value = 022;
+	unsigned long long unit_bounding = ~0ULL;
 	const char *cgroup_procs = NULL, *context = NULL;
 	static struct user user;
 	int i = 1;
@@ -184,12 +304,25 @@ int main(int argc, char **argv)
 		if (i + 1 >= argc)
 			return usage("an option needs a value");
 		const char *value = argv[++i];
+		char *end;
 		if (strcmp(opt, "--target") == 0) {
 			if (number(value, NULL, INT_MAX, &pid) || pid < 2)
 				return usage("--target needs a process id");
 		} else if (strcmp(opt, "--cgroup-procs") == 0) {
 			cgroup_procs = value;
+		} else if (strcmp(opt, "--bounding") == 0) {
+			errno = 0;
+			unit_bounding = strtoull(value, &end, 16);
+			if (errno || !*value || *end)
+				return usage("--bounding needs a hexadecimal capability mask");
+		} else if (strcmp(opt, "--umask") == 0) {
+			errno = 0;
+			umask_value = strtoul(value, &end, 8);
+			if (errno || !*value || *end || umask_value > 0777)
+				return usage("--umask needs an octal mode");
 		} else if (strcmp(opt, "--context") == 0) {
+			if (!*value)
+				return usage("--context needs a context");
 			context = value;
 		} else if (strcmp(opt, "--user") == 0) {
 			if (parse_user(value, &user))
@@ -222,13 +355,19 @@ int main(int argc, char **argv)
 		if (nsfd[n] < 0)
 			return fail("cannot open the sandbox's namespaces", strerror(errno));
 	}
+	int userns = openat(procfd, "ns/user", O_RDONLY | O_CLOEXEC);
+	int own_userns = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+	if (userns < 0 || own_userns < 0)
+		return fail("cannot open the user namespaces", strerror(errno));
+	int enter_userns = !same_ns(userns, own_userns);
+	close(own_userns);
 	char status[8192];
 	if (read_small(procfd, "status", status, sizeof status) < 0)
 		return fail("cannot read the sandbox's main process status", strerror(errno));
 	const char *bnd = strstr(status, "\nCapBnd:");
 	if (!bnd)
 		return fail("the sandbox's main process has no capability bounding set in its status", NULL);
-	unsigned long long capbnd = strtoull(bnd + 8, NULL, 16);
+	unsigned long long capbnd = strtoull(bnd + 8, NULL, 16) & unit_bounding;
 	char last_cap_text[16];
 	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	unsigned long last_cap;
@@ -246,14 +385,7 @@ int main(int argc, char **argv)
 	close(pidfd);
 	close(procfd);
 
-	/* 2. The cgroup. */
-	char me[24];
-	int len = snprintf(me, sizeof me, "%d\n", (int)getpid());
-	if (write(cgfd, me, (size_t)len) != len)
-		return fail("cannot join the sandbox's cgroup", strerror(errno));
-	close(cgfd);
-
-	/* 3. The context of the next exec, written through the host's /proc. */
+	/* 2. The context of the next exec, written through the host's /proc. */
 	if (context) {
 		int fd = open("/proc/thread-self/attr/exec", O_WRONLY | O_CLOEXEC);
 		if (fd < 0 || write(fd, context, strlen(context)) != (ssize_t)strlen(context))
@@ -261,16 +393,19 @@ int main(int argc, char **argv)
 		close(fd);
 	}
 
-	/* 4. The namespaces. */
+	/* 3. The namespaces; the user namespace last (entering it gives up the host's capabilities). */
 	for (size_t n = 0; n < NNS; n++) {
 		if (setns(nsfd[n], namespaces[n].type) < 0)
 			return fail("cannot enter the sandbox's namespaces", strerror(errno));
 		close(nsfd[n]);
 	}
+	if (enter_userns && setns(userns, CLONE_NEWUSER) < 0)
+		return fail("cannot enter the sandbox's user namespace", strerror(errno));
+	close(userns);
 	if (chdir("/") < 0)
 		return fail("cannot change to the sandbox's /", strerror(errno));
 
-	/* 5. Capabilities, no_new_privs, Landlock. */
+	/* 4. Capabilities, no_new_privs, Landlock. */
 	for (unsigned long cap = 0; cap <= last_cap; cap++)
 		if (!(capbnd >> cap & 1) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
 			return fail("cannot narrow the capability bounding set", strerror(errno));
@@ -287,12 +422,27 @@ int main(int argc, char **argv)
 		return fail("cannot set no_new_privs", strerror(errno));
 	landlock_enter(self, 0);
 
-	/* 6. The user; root keeps no supplementary group of the caller's. */
-	if (setgroups(user.set ? user.ngroups : 0, user.groups) < 0 || (user.set && (setresgid(user.gid, user.gid, user.gid) < 0 ||
-	    setresuid(user.uid, user.uid, user.uid) < 0)))
-		return fail("cannot switch to the user", strerror(errno));
+	/* 5. The cgroup. */
+	char me[24];
+	int len = snprintf(me, sizeof me, "%d\n", (int)getpid());
+	if (write(cgfd, me, (size_t)len) != len)
+		return fail("cannot join the sandbox's cgroup", strerror(errno));
+	close(cgfd);
 
-	/* 7. */
+	/* 6. The user (root keeps no group of the caller's), the umask, a session keyring of its own (as KeyringMode=private). */
+	uid_t uid = user.set ? user.uid : 0;
+	gid_t gid = user.set ? user.gid : 0;
+	if (setgroups(user.set ? user.ngroups : 0, user.groups) < 0 && !(errno == EPERM && enter_userns && no_other_groups(gid, &user)))
+		return fail("cannot set the user's groups", strerror(errno));
+	if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
+		return fail("cannot switch to the user", strerror(errno));
+	umask((mode_t)umask_value);
+	if (syscall(__NR_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS)
+		return fail("cannot make a session keyring of its own", strerror(errno));
+
+	/* 7. No new namespaces for the command; then the command. */
+	if (deny_namespaces() < 0)
+		return fail("cannot install its system call filter", strerror(errno));
 	execvp(argv[i], argv + i);
 	fprintf(stderr, "%s: cannot run %s: %s\n", self, argv[i], strerror(errno));
 	return 127;

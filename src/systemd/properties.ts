@@ -29,6 +29,10 @@ export interface ServiceProperties {
   execMainStatus: number;
   result: string;
   selinuxContext: string;
+  /** CapabilityBoundingSet= as systemd holds it (all bits when unset). */
+  capabilityBoundingSet: bigint;
+  /** UMask= (0022 unless set). */
+  umask: number;
 }
 
 export type VariantMap = Record<string, Variant>;
@@ -84,6 +88,8 @@ export function toServiceProperties(p: VariantMap): ServiceProperties {
     execMainStatus: num(p, 'ExecMainStatus') ?? 0,
     result: str(p, 'Result'),
     selinuxContext: Array.isArray(ctx) ? String(ctx[1] ?? '') : '',
+    capabilityBoundingSet: typeof raw(p, 'CapabilityBoundingSet') === 'bigint' ? (raw(p, 'CapabilityBoundingSet') as bigint) : UINT64_MAX,
+    umask: num(p, 'UMask') ?? 0o022,
   };
 }
 

@@ -121,10 +121,11 @@ test("a trusted sandbox that mounts its own programs over the tools exec could r
   const pid = await h.mainPid('apache2@tr1.service');
   // What the service's root can do under the trusted profile (CAP_SYS_ADMIN, no seccomp filter): bind a program of its
   // own over tools in its mount namespace. Done here from outside with nsenter into that namespace, as the service would.
-  await h.ok(`nsenter -t ${pid} -m sh -c 'printf "#!/bin/sh\\ncp /proc/self/status /tmp/ran-\\$(basename \\$0)\\n" > /tmp/spy && chmod +x /tmp/spy &&
+  await h.ok(`nsenter -t ${pid} -m sh -c 'printf "#!/bin/sh\\ncat /proc/self/status /proc/self/environ > /tmp/ran-\\$(basename \\$0)\\n" > /tmp/spy && chmod +x /tmp/spy &&
     for t in setpriv nsenter setsid env getent id; do mount --bind /tmp/spy /usr/bin/$t; done'`);
   const ran = async (tool: string) => (await h.exec(['cat', `/proc/${pid}/root/tmp/ran-${tool}`])).stdout;
-  const r = await exec(['exec', 'tr1', '--', 'id', '-u']);
+  // (with a secret in the admin's environment: none of it reaches the sandbox's code)
+  const r = await h.exec(['env', 'ADMIN_SECRET=do-not-leak', 'node', CLI, 'exec', 'tr1', '--', 'id', '-u']);
   assert.is(r.exitCode, 0, r.stderr);
   for (const tool of ['setpriv', 'nsenter', 'setsid', 'env']) assert.is(await ran(tool), '', `${tool} of the sandbox's view ran`);
   const status = await ran('id');
@@ -134,12 +135,14 @@ test("a trusted sandbox that mounts its own programs over the tools exec could r
   assert.match(status, /^NoNewPrivs:\s*1$/m);
   assert.match(status, /^CapInh:\s*0+$/m);
   // --user: the sandbox's getent is its code too: it runs as nobody, without capabilities
-  const u = await exec(['exec', '--user', 'www-data', 'tr1', '--', 'true']);
+  const u = await h.exec(['env', 'ADMIN_SECRET=do-not-leak', 'node', CLI, 'exec', '--user', 'www-data', 'tr1', '--', 'true']);
   assert.is.not(u.exitCode, 0);
   const lookup = await ran('getent');
   assert.match(lookup, /^Uid:\s*65534\s+65534\s+65534\s+65534$/m, lookup);
   assert.match(lookup, /^CapEff:\s*0+$/m);
   assert.match(lookup, /^NoNewPrivs:\s*1$/m);
+  assert.not.match(lookup, /ADMIN_SECRET/, lookup);
+  assert.not.match(status, /ADMIN_SECRET/);
   assert.is((await h.sandbox('delete', '--force', 'tr1')).exitCode, 0);
 });
 

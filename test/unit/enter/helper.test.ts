@@ -4,7 +4,7 @@
 // own (the test host harness's). What the command saw is compared with what
 // this process sees from outside. Needs root (setns), as exec does.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
@@ -50,6 +50,40 @@ test("the command runs in the process's namespaces and cgroup with its bounding 
   assert.is.not((await run('hostname', [])).stdout.trim(), 'stand-in', "the test's own UTS namespace was changed");
 });
 
+test("no descriptor of the caller's but 0-2 reaches the command; the umask given", async () => {
+  const r = await run('sh', ['-c', `exec 8</etc/hostname 9<"$0"; exec "$@"`, dir, HELPER, '--target', String(pid), '--cgroup-procs', procs, '--umask', '027', '--',
+    'sh', '-c', 'ls /proc/self/fd | sort -n | tr "\\n" " "; echo; umask']);
+  assert.is(r.exitCode, 0, r.stderr);
+  assert.is(r.stdout, '0 1 2 3 \n0027\n', "only stdio and ls's own directory");
+});
+
+test("a process that made a user namespace of its own (its bounding set full there): the command enters it and gets no more than the unit's set", async () => {
+  // Dropped to a few capabilities, then a user namespace mapping root: its CapBnd reads full again, inside it.
+  const userns = spawn('sh', ['-c', 'echo $$ > "$0" && exec setpriv --bounding-set=-all,+chown,+setuid,+setgid,+setfcap,+net_bind_service unshare -U --map-user=0 --map-group=0 sleep 300', procs], { stdio: 'ignore' });
+  try {
+    let st = '';
+    for (let i = 0; i < 100 && !/^CapBnd:\s*000001f+$/m.test(st); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      st = readFileSync(`/proc/${userns.pid}/status`, 'utf8');
+    }
+    assert.match(st, /^CapBnd:\s*000001f+$/m, 'the stand-in reads a full set in its own user namespace');
+    const unitSet = (1n << 0n) | (1n << 6n) | (1n << 7n) | (1n << 10n); // chown setgid setuid net_bind_service
+    const r = await run(HELPER, ['--target', String(userns.pid), '--cgroup-procs', procs, '--bounding', unitSet.toString(16), '--',
+      'sh', '-c', 'grep -E "^Cap(Eff|Bnd):" /proc/self/status; readlink /proc/self/ns/user']);
+    assert.is(r.exitCode, 0, r.stderr);
+    assert.is(r.stdout, `CapEff:\t00000000000004c1\nCapBnd:\t00000000000004c1\n${readlinkSync(`/proc/${userns.pid}/ns/user`)}\n`);
+  } finally {
+    userns.kill('SIGKILL');
+  }
+});
+
+test('no new namespace for the command (unshare, clone flags, setns), while fork, exec and threads work', async () => {
+  const r = await enter(['--', 'sh', '-c', 'unshare -U true; echo "user $?"; unshare -n true; echo "net $?"; nsenter -t 1 -n true 2>/dev/null; echo "setns $?"; ' +
+    'python3 -c "import os, threading; t = threading.Thread(target=lambda: None); t.start(); t.join(); print(\'thread ok\'); os.unshare(os.CLONE_NEWUTS) if hasattr(os, \'unshare\') else None" 2>&1 | head -n 1; (echo forked)']);
+  assert.is(r.stdout, 'user 1\nnet 1\nsetns 1\nthread ok\nforked\n', r.stderr);
+  assert.match(r.stderr, /unshare failed: Operation not permitted/);
+});
+
 test('--user: that uid, gid and exactly those groups, no capabilities', async () => {
   const r = await enter(['--user', '33:33:33,44', '--', 'sh', '-c', 'id -u; id -g; id -G; grep -E "^Cap(Prm|Eff):" /proc/self/status']);
   assert.is(r.exitCode, 0, r.stderr);
@@ -60,7 +94,9 @@ test('the exit status is the command\'s; 127 when it cannot run; 2 for a usage e
   assert.is((await enter(['--', 'sh', '-c', 'exit 7'])).exitCode, 7);
   const missing = await enter(['--', '/no/such/program']);
   assert.equal([missing.exitCode, missing.stderr], [127, 'sandbox-enter: cannot run /no/such/program: No such file or directory\n']);
-  for (const bad of [['--target', 'x', '--cgroup-procs', procs, 'true'], ['--target', String(pid), 'true'], ['--bogus', 'x'], ['--target', String(pid), '--cgroup-procs', procs, '--user', '33', 'true']]) {
+  const args = ['--target', String(pid), '--cgroup-procs', procs];
+  for (const bad of [['--target', 'x', '--cgroup-procs', procs, 'true'], ['--target', String(pid), 'true'], ['--bogus', 'x'], [...args, '--user', '33', 'true'],
+    [...args, '--context', '', 'true'], [...args, '--bounding', 'xyz', 'true'], [...args, '--umask', '999', 'true']]) {
     const u = await run(HELPER, bad);
     assert.is(u.exitCode, 2, bad.join(' '));
     assert.match(u.stderr, /^sandbox-enter: /, bad.join(' '));
