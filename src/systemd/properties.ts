@@ -29,8 +29,8 @@ export interface ServiceProperties {
   execMainStatus: number;
   result: string;
   selinuxContext: string;
-  /** CapabilityBoundingSet= as systemd holds it (all bits when unset). */
-  capabilityBoundingSet: bigint;
+  /** CapabilityBoundingSet= as systemd holds it, in hex (a string: the object stays JSON-safe). */
+  capabilityBoundingSet: string;
   /** UMask= (0022 unless set). */
   umask: number;
 }
@@ -88,7 +88,7 @@ export function toServiceProperties(p: VariantMap): ServiceProperties {
     execMainStatus: num(p, 'ExecMainStatus') ?? 0,
     result: str(p, 'Result'),
     selinuxContext: Array.isArray(ctx) ? String(ctx[1] ?? '') : '',
-    capabilityBoundingSet: typeof raw(p, 'CapabilityBoundingSet') === 'bigint' ? (raw(p, 'CapabilityBoundingSet') as bigint) : UINT64_MAX,
+    capabilityBoundingSet: (typeof raw(p, 'CapabilityBoundingSet') === 'bigint' ? (raw(p, 'CapabilityBoundingSet') as bigint) : UINT64_MAX).toString(16),
     umask: num(p, 'UMask') ?? 0o022,
   };
 }

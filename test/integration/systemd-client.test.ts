@@ -93,6 +93,11 @@ test('service properties are JSON-safe numbers (BigInt handled)', async () => {
   assert.type(p.mainPid, 'number');
   assert.ok(p.mainPid > 0);
   JSON.stringify(p);
+  // systemd's default bounding set holds every capability the kernel has; UMask= unset is 0022
+  const all = 2n ** (BigInt((await h.ok('cat /proc/sys/kernel/cap_last_cap')).trim()) + 1n) - 1n;
+  assert.match(p.capabilityBoundingSet, /^[0-9a-f]+$/);
+  assert.is(BigInt('0x' + p.capabilityBoundingSet) & all, all, p.capabilityBoundingSet);
+  assert.is(p.umask, 0o022);
   await c.stop('long-test.service');
 });
 
