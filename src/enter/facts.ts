@@ -54,7 +54,8 @@ export async function resolveUser(p: MainProcess, helper: string, sandbox: strin
   const f = passwd.split(':');
   const groups = initgroups.trim().split(/\s+/).slice(1);
   if (r.exitCode !== 0 || f.length < 4 || !/^\d+$/.test(f[2]!) || !/^\d+$/.test(f[3]!) || !groups.every((g) => /^\d+$/.test(g))) {
-    throw new UnavailableError(`cannot look up user ${shown(user)} in sandbox ${sandbox}: getent exited ${r.exitCode}: ${r.stderr.trim()}`);
+    // What the sandbox wrote is shown escaped: it never reaches the admin's terminal as control sequences.
+    throw new UnavailableError(`cannot look up user ${shown(user)} in sandbox ${sandbox}: the lookup exited ${r.exitCode}: ${shown(r.stderr.trim().slice(0, 500))}`);
   }
   const gid = Number(f[3]);
   return { uid: Number(f[2]), gid, groups: [...new Set([gid, ...groups.map(Number)])] };
