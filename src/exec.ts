@@ -85,11 +85,7 @@ export async function runRelayed(argv: string[], env: Record<string, string>, so
     child = socketContext ? withSocketContext(socketContext, start) : start();
   } catch (e) {
     // Putting the socket context back failed after the command started: it is not left running unwatched.
-    try {
-      if (started?.pid) process.kill(-started.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
+    if (started?.pid) signalQuietly(-started.pid, 'SIGKILL');
     throw e;
   }
   // The command may stop reading before our stdin ends: that is its business, not an error.
@@ -136,13 +132,7 @@ function drained(streams: import('node:stream').Readable[]): Promise<void> {
 /** The child's exit status (128 + N when signal N ended it); SIGINT, SIGTERM and SIGHUP to us go to target (a pid, or -pgid) meanwhile. */
 async function supervise(argv: string[], child: import('node:child_process').ChildProcess, target: number): Promise<number> {
   const { constants } = await import('node:os');
-  const forward = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(target, sig);
-    } catch {
-      // already gone
-    }
-  };
+  const forward = (sig: NodeJS.Signals) => signalQuietly(target, sig);
   const sigs: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of sigs) process.on(s, forward);
   try {
@@ -154,5 +144,14 @@ async function supervise(argv: string[], child: import('node:child_process').Chi
     });
   } finally {
     for (const s of sigs) process.off(s, forward);
+  }
+}
+
+/** Sends sig to target (a pid, or -pgid); one that is already gone is no error. */
+function signalQuietly(target: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(target, sig);
+  } catch {
+    // already gone
   }
 }

@@ -23,14 +23,15 @@ const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 async function enter(argv: Args, command: string[], tty: boolean): Promise<void> {
   const paths = pathsOf(argv);
   const r = await requireRecord(paths, argv.name);
-  const helper = await installedHelper(paths, ENTER_HELPER);
+  const installed = await installedHelper(paths, ENTER_HELPER);
   // Never a fallback that enters with tools found in the sandbox's view (src/enter/sandbox-enter.c says why).
-  if (!helper) throw new UnavailableError(`${ENTER_HELPER} is not installed (the sandbox package installs it; exec cannot enter a sandbox safely without it)`);
+  if (!installed) throw new UnavailableError(`${ENTER_HELPER} is not installed (the sandbox package installs it; exec cannot enter a sandbox safely without it)`);
+  const helper = paths.host(installed);
   const main = await withSystemd((c) => mainProcess(c, r.name, unitsOf(r)[0]!));
-  const user = argv.user === undefined ? undefined : await resolveUser(main, paths.host(helper), r.name, argv.user);
+  const user = argv.user === undefined ? undefined : await resolveUser(main, helper, r.name, argv.user);
   const selinux = (await selinuxMode(paths)) !== 'disabled';
   const context = selinux ? r.processContext : undefined;
-  const argvOut = enterArgv({ ...main, helper: paths.host(helper), context, user, tty, command });
+  const argvOut = enterArgv({ ...main, helper, context, user, tty, command });
   // Nothing of the caller's environment goes in but the terminal type.
   const env: Record<string, string> = { PATH, HOME: user ? '/' : '/root', SHELL: '/bin/sh', LANG: 'C.UTF-8', ...(tty && process.env.TERM ? { TERM: process.env.TERM } : {}) };
   if (tty) return setExitCode(await runAttached(argvOut, env));

@@ -13,8 +13,8 @@ import { enterArgv } from './plan.js';
 export interface MainProcess {
   pid: number;
   cgroupProcs: string;
-  /** The unit's own CapabilityBoundingSet= and UMask=, from systemd: the command never gets more than the unit allows. */
-  unitBounding: bigint;
+  /** The unit's own CapabilityBoundingSet= (hex, as ServiceProperties has it) and UMask=, from systemd: the command never gets more than the unit allows. */
+  unitBounding: string;
   umask: number;
 }
 
@@ -32,7 +32,7 @@ export async function mainProcess(client: SystemdClient, sandbox: string, unit: 
     if ((await fs.readFile(procs, 'utf8').catch(() => '')).split('\n').includes(String(mainPid))) cgroupProcs = procs;
   }
   if (!cgroupProcs) throw new ConflictError(`sandbox ${sandbox}: main PID ${mainPid} is not in ${unit}'s cgroup ${cgroup}; not entering it`);
-  return { pid: mainPid, cgroupProcs, unitBounding: BigInt('0x' + capabilityBoundingSet), umask };
+  return { pid: mainPid, cgroupProcs, unitBounding: capabilityBoundingSet, umask };
 }
 
 /** Who looks the user up inside: nobody, with no capabilities (the sandbox's NSS modules are its code). */

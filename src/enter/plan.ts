@@ -9,8 +9,8 @@ export interface EnterFacts {
   pid: number;
   /** Host path of the unit's cgroup.procs (cgroup v2). */
   cgroupProcs: string;
-  /** The unit's CapabilityBoundingSet=: the command's bounding set is the main process's within it. */
-  unitBounding: bigint;
+  /** The unit's CapabilityBoundingSet= in hex: the command's bounding set is the main process's within it. */
+  unitBounding: string;
   /** The unit's UMask=. */
   umask: number;
   /** Host path of the installed sandbox-enter. */
@@ -37,7 +37,7 @@ export function userArg(u: { uid: number; gid: number; groups: number[] }): stri
 export function enterArgv(f: EnterFacts): string[] {
   const inside = [
     f.helper, '--target', String(f.pid), '--cgroup-procs', f.cgroupProcs,
-    '--bounding', f.unitBounding.toString(16), '--umask', f.umask.toString(8),
+    '--bounding', f.unitBounding, '--umask', f.umask.toString(8),
     ...(f.context ? ['--context', f.context] : []),
     ...(f.user ? ['--user', userArg(f.user)] : []),
     '--', ...f.command,

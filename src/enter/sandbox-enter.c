@@ -195,9 +195,11 @@ static int close_inherited(void)
 		return -1;
 	int self_fd = dirfd(d);
 	struct dirent *e;
-	while ((e = readdir(d)))
-		if (atoi(e->d_name) > 2 && atoi(e->d_name) != self_fd)
-			close(atoi(e->d_name));
+	while ((e = readdir(d))) {
+		int fd = atoi(e->d_name);
+		if (fd > 2 && fd != self_fd)
+			close(fd);
+	}
 	closedir(d);
 	return 0;
 }

@@ -42,7 +42,7 @@ export function trustedMatches(name: string, units: string[]): string[] {
 const field = (f: Fields, k: string): string | undefined => (typeof f[k] === 'string' ? (f[k] as string) : undefined);
 
 /** How long after signing journald may receive a signed entry (µs): logger is started right after, but a loaded host is slow. A second before covers clock steps. */
-export const REPLAY_WINDOW_US = { before: 1_000_000, after: 60_000_000 };
+const REPLAY_WINDOW_US = { before: 1_000_000, after: 60_000_000 };
 
 /** The signed fields as journalctl -o json gives them (a value that is not UTF-8 comes as bytes, and then cannot match). */
 function signedValues(f: Fields): Record<string, string> {

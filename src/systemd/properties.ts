@@ -80,6 +80,7 @@ export function toUnitProperties(p: VariantMap): UnitProperties {
 export function toServiceProperties(p: VariantMap): ServiceProperties {
   // SELinuxContext is (bs): [ignore-errors, context]
   const ctx = raw(p, 'SELinuxContext');
+  const bounding = raw(p, 'CapabilityBoundingSet');
   return {
     mainPid: num(p, 'MainPID') ?? 0,
     memoryCurrent: num(p, 'MemoryCurrent'),
@@ -88,7 +89,7 @@ export function toServiceProperties(p: VariantMap): ServiceProperties {
     execMainStatus: num(p, 'ExecMainStatus') ?? 0,
     result: str(p, 'Result'),
     selinuxContext: Array.isArray(ctx) ? String(ctx[1] ?? '') : '',
-    capabilityBoundingSet: (typeof raw(p, 'CapabilityBoundingSet') === 'bigint' ? (raw(p, 'CapabilityBoundingSet') as bigint) : UINT64_MAX).toString(16),
+    capabilityBoundingSet: (typeof bounding === 'bigint' ? bounding : UINT64_MAX).toString(16),
     umask: num(p, 'UMask') ?? 0o022,
   };
 }
