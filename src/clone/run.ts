@@ -8,7 +8,7 @@ import { baseDir, basesDir } from '../layout.js';
 import { removeBase } from '../upgrade/base-copy.js';
 import type { Paths } from '../paths.js';
 import { applyNewSandbox, assertFree } from '../create/apply.js';
-import { labelFor } from '../create/reserve-label.js';
+import { labelFor, openLabelSource } from '../create/reserve-label.js';
 import { crashPoint } from '../apply/crash-point.js';
 import { withInterruptGuard } from '../apply/interrupt.js';
 import { labelTree } from '../payload/label.js';
@@ -29,7 +29,7 @@ export interface CloneDone {
 }
 
 async function reserveAndApply(paths: Paths, config: ToolConfig, facts: CloneFacts, name: string, ctx: ClonePlanContext, say: (s: string) => void): Promise<CloneDone> {
-  const label = await labelFor(paths, config, { name, security: { kind: 'dynamic' } }, { dryRun: false });
+  const label = await labelFor(await openLabelSource(paths, config), { name, security: { kind: 'dynamic' } }, { dryRun: false });
   crashPoint('clone:label-reserved');
   let plan: ClonePlan;
   try {

@@ -3,7 +3,7 @@ import { ExitCode, UsageError } from '../errors.js';
 import { readToolConfig } from '../config/tool-config.js';
 import { nameTaken } from '../create/apply.js';
 import { existingError } from '../create/batch.js';
-import { labelFor } from '../create/reserve-label.js';
+import { labelFor, openLabelSource } from '../create/reserve-label.js';
 import { gatherCloneFacts } from '../clone/gather.js';
 import { cloneChanges, planClone } from '../clone/plan.js';
 import { formatClonePlan } from '../clone/print-plan.js';
@@ -61,7 +61,7 @@ export const cloneCommand: CommandModule<GlobalArgs, CloneArgs> = {
     // What no unit can hold is refused here, before a label is reserved.
     planClone(facts, argv.name, PROBE_LABEL, ctx);
     if (argv.dryRun) {
-      const label = await labelFor(paths, config, { name: argv.name, security: { kind: 'dynamic' } }, { dryRun: true });
+      const label = await labelFor(await openLabelSource(paths, config), { name: argv.name, security: { kind: 'dynamic' } }, { dryRun: true });
       const plan = planClone(facts, argv.name, label.planned, ctx);
       if (argv.json) printJson({ changes: cloneChanges(plan) });
       else process.stdout.write(formatClonePlan(plan, await treeSize(paths.host(plan.source.tree)), label.note, cloneChanges(plan)));

@@ -8,7 +8,7 @@ import { gatherFacts } from '../create/gather.js';
 import { planCreate, PROBE_LABEL } from '../create/plan.js';
 import { formatPlan } from '../create/print-plan.js';
 import { parseNetwork, parseSecurity, requireAbsolute, type CreateRequest } from '../create/request.js';
-import { labelFor } from '../create/reserve-label.js';
+import { labelFor, openLabelSource } from '../create/reserve-label.js';
 import { payloadSize } from '../create/size.js';
 import { validateName } from '../lifecycle/sandboxes.js';
 import { SystemdClient } from '../systemd/client.js';
@@ -165,8 +165,9 @@ export const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
       planCreate(reqs[0]!, facts, PROBE_LABEL, ctx);
       const changes: Change[] = [];
       if (argv.dryRun) {
+        const labels = await openLabelSource(paths, config);
         for (const req of reqs) {
-          const label = await labelFor(paths, config, req, { dryRun: true });
+          const label = await labelFor(labels, req, { dryRun: true });
           const plan = planCreate(req, facts, label.planned, ctx);
           if (argv.json) changes.push(...createChanges(plan));
           else process.stdout.write(formatPlan(plan, await payloadSize(paths, plan), label.note, createChanges(plan)));

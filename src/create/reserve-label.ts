@@ -6,7 +6,7 @@ import { shown, UnavailableError, UsageError } from '../errors.js';
 import { typeOf, withLevel, type ContainerContexts } from '../selinux/contexts.js';
 import { contextValid } from '../selinux/policy.js';
 import { missingRoles, selinuxReadiness, type Readiness } from '../selinux/readiness.js';
-import { openLabelStore } from '../labels/store.js';
+import { openLabelStore, type LabelStore } from '../labels/store.js';
 import { NO_LABEL_OPS, type LabelOps } from '../labels/ops.js';
 import type { CreateRequest } from './request.js';
 import type { PlannedLabel } from './plan.js';
@@ -58,13 +58,23 @@ export function checkStaticType(label: string, contexts: ContainerContexts): voi
   }
 }
 
+/** Where the labels of one command come from: SELinux's readiness and the label store, read once for a whole batch. */
+export interface LabelSource {
+  paths: Paths;
+  se: Readiness;
+  store: LabelStore;
+}
+
+export async function openLabelSource(paths: Paths, config: ToolConfig): Promise<LabelSource> {
+  return { paths, se: await selinuxReadiness(paths), store: await openLabels(paths, config) };
+}
+
 /** Reserve the sandbox's label (dynamic or static); a dry run reserves nothing. */
-export async function labelFor(paths: Paths, config: ToolConfig, req: LabelRequest, opts: { dryRun: boolean }): Promise<LabelChoice> {
-  const se = await selinuxReadiness(paths);
+export async function labelFor(source: LabelSource, req: LabelRequest, opts: { dryRun: boolean }): Promise<LabelChoice> {
+  const { paths, se, store } = source;
   const contexts = se.contexts;
   if (req.security.kind === 'static') checkStaticType(req.security.label, contexts);
   await assertContextsInPolicy(paths, se, req);
-  const store = await openLabels(paths, config);
   let level: string;
   let processContext: string;
   let note = '';

@@ -7,7 +7,7 @@ import { batchError } from './batch.js';
 import type { CreateFacts } from './gather.js';
 import { planCreate, type CreatePlan, type PlanContext } from './plan.js';
 import type { CreateRequest } from './request.js';
-import { labelFor } from './reserve-label.js';
+import { labelFor, openLabelSource, type LabelSource } from './reserve-label.js';
 import { logEvent } from '../journal/write.js';
 import type { SystemdClient } from '../systemd/client.js';
 import type { Paths } from '../paths.js';
@@ -19,14 +19,8 @@ import { withInterruptGuard } from '../apply/interrupt.js';
 import { reclaimOwnLabels } from '../recovery/stale-labels.js';
 
 /** Reserve the label, plan, and carry the plan out; on failure nothing is left but what reclaimOwnLabels cleans. */
-async function reserveAndApply(
-  paths: Paths,
-  config: ToolConfig,
-  req: CreateRequest,
-  facts: CreateFacts,
-  ctx: PlanContext,
-): Promise<Created> {
-  const label = await labelFor(paths, config, req, { dryRun: false });
+async function reserveAndApply(paths: Paths, labels: LabelSource, req: CreateRequest, facts: CreateFacts, ctx: PlanContext): Promise<Created> {
+  const label = await labelFor(labels, req, { dryRun: false });
   // Reserved, but no intent names the sandbox yet: recovery must still free it.
   crashPoint('create:label-reserved');
   let plan: CreatePlan;
@@ -53,10 +47,10 @@ async function reserveAndApply(
 }
 
 /** Create one sandbox of the batch; the daemon-reload is left to the caller. */
-async function createOne(paths: Paths, config: ToolConfig, req: CreateRequest, facts: CreateFacts, ctx: PlanContext): Promise<Created> {
+async function createOne(paths: Paths, labels: LabelSource, req: CreateRequest, facts: CreateFacts, ctx: PlanContext): Promise<Created> {
   let done: Created;
   try {
-    done = await reserveAndApply(paths, config, req, facts, ctx);
+    done = await reserveAndApply(paths, labels, req, facts, ctx);
   } catch (e) {
     // What a label write cut short by a full disk left (a temp file, a half-made
     // reservation) goes now, not at the next command.
@@ -101,9 +95,12 @@ export async function createAll(
 /** Creates each sandbox in turn into plans; the first failure stops the batch (batch.ts). */
 async function createEach(paths: Paths, config: ToolConfig, reqs: CreateRequest[], facts: CreateFacts, ctx: PlanContext, plans: CreatePlan[], report: (done: Created) => void): Promise<void> {
   const names = reqs.map((r) => r.name);
+  // Opened once for the batch (labels/holders.ts says why that is safe), in the first one's try: its errors are that sandbox's.
+  let labels: LabelSource | undefined;
   for (const req of reqs) {
     try {
-      const done = await createOne(paths, config, req, facts, ctx);
+      labels ??= await openLabelSource(paths, config);
+      const done = await createOne(paths, labels, req, facts, ctx);
       plans.push(done.plan);
       report(done);
     } catch (e) {

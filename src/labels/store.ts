@@ -13,7 +13,7 @@ import { formatLevel, pairCount, pairKey, parsePairKey, parseStaticLabel, type C
 import { withLock } from './lock.js';
 import { Registry, type Reservation } from './registry.js';
 import { processLevels, recordLevels, treeLevels, type Holders } from './sources.js';
-import { heldLabels, holderName } from './holders.js';
+import { heldLabels, holderName, outsideLevels, type Outside } from './holders.js';
 import { allowedRange, pickFree } from './pick.js';
 
 export interface Label {
@@ -50,7 +50,8 @@ export async function openLabelStore(paths: Paths, opts: StoreOptions = {}) {
 
   const range = (): CategoryRange => allowedRange(config.categories, selinuxOn, procRoot);
   const reserved = new Set(config.reserved.map((k) => k.replace(/^s0:/, '')));
-  const held = (reclaim = true): Promise<Holders> => heldLabels(paths, registry, { reclaim, selinuxOn, procRoot });
+  let outside: Promise<Outside> | undefined;
+  const held = async (reclaim = true): Promise<Holders> => heldLabels(paths, registry, await (outside ??= outsideLevels(paths)), { reclaim, selinuxOn, procRoot });
   const holderOf = (key: string, taken: Holders) => holderName(registry, key, taken);
   const pick = (r: CategoryRange, taken: Holders) => pickFree(registry, r, taken, reserved, random);
 

@@ -44,32 +44,83 @@ export interface CopyResult {
 }
 
 const CP = ['-a', '--preserve=all', '--no-dereference'];
-// Keep each getfattr batch well under the kernel's limit on a command line.
+// Keep each getfattr batch and each cp's argument list well under the kernel's limit on a command line.
 const BATCH = 500;
-// File names go to children NUL-separated on stdin, as bytes (a name that is
+
+/**
+ * What one copy asks of the shell, in order; one bash runs them all (a
+ * process started by node costs 3-8 ms, by the shell far less).
+ *  - tree: `cp -T SRC DEST` of a whole entry;
+ *  - files: non-directories into DIR, as a cp of each would copy it
+ *    (--no-preserve=links: two entries that are hard links on the host do not become links);
+ *  - into: the siblings of a rebuilt directory into it, in as few cp runs as
+ *    fit (xargs), so hard links among them stay links;
+ *  - xattrs: a `setfattr --restore` dump;
+ *  - times: `touch -c -r FROM TO` for each pair (to the nanosecond; fs.utimes takes a double).
+ */
+type Step =
+  | { op: 'tree'; src: string; dest: string; what: string }
+  | { op: 'files' | 'into'; dir: string; srcs: string[]; what: string }
+  | { op: 'xattrs'; dump: string; what: string }
+  | { op: 'times'; pairs: [from: string, to: string][]; what: string };
+
+// File names go to the shell NUL-separated on stdin, as bytes (a name that is
 // not UTF-8 cannot be an argument: Node encodes arguments as UTF-8). bash's
 // read takes one name at a time and hands it on as an argument, byte for byte.
-/** The first name is the target directory; xargs gives cp the rest, in as few runs as fit. */
-const CP_INTO = `IFS= read -r -d '' dest && exec xargs -0 -r cp ${CP.join(' ')} -t "$dest"`;
-/**
- * Groups "DIR NAME… (empty name)": one cp per group into DIR, all from one
- * shell (a process started by node costs 3-8 ms, by the shell far less).
- * --no-preserve=links: each entry is copied as by a cp of its own, so two
- * entries that are hard links on the host do not become links in the copy.
- */
-const CP_GROUPS = `while IFS= read -r -d '' dest; do set --; while IFS= read -r -d '' s && [ -n "$s" ]; do set -- "$@" "$s"; done; cp ${CP.join(' ')} --no-preserve=links -t "$dest" -- "$@" || exit 1; done`;
-/** touch -c -r FROM TO for each pair of names, stopping at the first failure. */
-const TOUCH_PAIRS = `while IFS= read -r -d '' from && IFS= read -r -d '' to; do touch -c -r "$from" "$to" || exit 1; done`;
+// A list ends with an empty name. On a failure it prints the step's number.
+const STEPS = `cp=(cp ${CP.join(' ')})
+next() { IFS= read -r -d '' "$1"; }
+list() { a=(); while next s && [ -n "$s" ]; do a+=("$s"); done; }
+n=0
+while next op; do
+  n=$((n+1))
+  case $op in
+    tree) next s && next d && "\${cp[@]}" -T "$s" "$d" ;;
+    files) next d && list && "\${cp[@]}" --no-preserve=links -t "$d" -- "\${a[@]}" ;;
+    into) next d && list && printf '%s\\0' "\${a[@]}" | xargs -0 -r "\${cp[@]}" -t "$d" -- ;;
+    xattrs) next x && printf '%s' "$x" | setfattr -h --restore=- ;;
+    times) list && set -- "\${a[@]}" && while [ $# -gt 0 ] && touch -c -r "$1" "$2"; do shift 2; done && [ $# = 0 ] ;;
+    *) false ;;
+  esac || { echo "failed $n"; exit 1; }
+done`;
 
-/** Names as a NUL-separated byte list for stdin. */
+const nulList = (names: readonly string[]) => Buffer.concat(names.flatMap((n) => [encodeName(n), Buffer.from([0])]));
+
+function stepWords(s: Step): string[] {
+  switch (s.op) {
+    case 'tree':
+      return [s.op, s.src, s.dest];
+    case 'files':
+    case 'into':
+      return [s.op, s.dir, ...s.srcs, ''];
+    case 'xattrs':
+      return [s.op, s.dump];
+    case 'times':
+      return [s.op, ...s.pairs.flat(), ''];
+  }
+}
+
+function stepFailure(s: Step | undefined, stderr: string): SandboxError {
+  const why = stderr.trim();
+  if (!s) return new SandboxError(`copying failed: ${why}`);
+  if (s.op === 'xattrs') return new SandboxError(`writing xattrs failed: ${why}`);
+  if (s.op === 'times') return new SandboxError(`setting the times of ${s.what} failed: ${why}`);
+  return new SandboxError(`copying ${s.what} failed: ${why}`);
+}
+
 /**
  * bash for the NUL-separated reads, with no startup file: its stdin is a
  * socket (node's pipe), and Debian's bash then reads ~/.bashrc as if sshd ran
  * it (seen: root's pyenv init waiting on its rehash lock stalled a create).
  */
-const bash = (script: string, input: Buffer) => run('bash', ['--norc', '--noprofile', '-c', script], { input });
-
-const nulList = (names: readonly string[]) => Buffer.concat(names.flatMap((n) => [encodeName(n), Buffer.from([0])]));
+async function runSteps(steps: readonly Step[]): Promise<void> {
+  if (steps.length === 0) return;
+  // LC_ALL=C: in a UTF-8 locale bash's read takes a byte like \xfd as the start of a character and swallows the NUL after it.
+  const r = await run('bash', ['--norc', '--noprofile', '-c', STEPS], { input: nulList(steps.flatMap(stepWords)), env: { LC_ALL: 'C' } });
+  if (r.exitCode === 0) return;
+  const n = /^failed (\d+)$/m.exec(r.stdout);
+  throw stepFailure(n ? steps[Number(n[1]) - 1] : undefined, r.stderr);
+}
 
 function chunks<T>(list: readonly T[], size = BATCH): T[][] {
   const out: T[][] = [];
@@ -90,21 +141,9 @@ async function isRealDir(file: string): Promise<boolean> {
   return (await fs.lstat(fsPath(file))).isDirectory();
 }
 
-async function cp(args: string[], what: string): Promise<void> {
-  const r = await run('cp', [...CP, ...args]);
-  if (r.exitCode !== 0) throw new SandboxError(`copying ${what} failed: ${r.stderr.trim()}`);
-}
-
-/** cp every source into dir (hard links among them stay links). */
-async function cpInto(dir: string, sources: readonly string[], what: string): Promise<void> {
-  if (sources.length === 0) return;
-  const r = await bash(CP_INTO, nulList([dir, ...sources]));
-  if (r.exitCode !== 0) throw new SandboxError(`copying ${what} failed: ${r.stderr.trim()}`);
-}
-
-/** cp each (source, destination) pair of non-directories, as `cp -T SRC DEST` each would, grouped by destination directory. */
-async function cpFiles(pairs: readonly { src: string; dest: string; what: string }[]): Promise<void> {
-  if (pairs.length === 0) return;
+/** The steps copying each (source, destination) pair of non-directories, as `cp -T SRC DEST` each would, grouped by destination directory. */
+function fileSteps(pairs: readonly { src: string; dest: string; what: string }[]): Step[] {
+  if (pairs.length === 0) return [];
   const groups = new Map<string, string[]>();
   for (const p of pairs) {
     const dir = path.dirname(p.dest);
@@ -112,21 +151,22 @@ async function cpFiles(pairs: readonly { src: string; dest: string; what: string
     const list = groups.get(dir) ?? groups.set(dir, []).get(dir)!;
     list.push(p.src);
   }
-  const input = [...groups].flatMap(([dir, srcs]) => chunks(srcs).flatMap((c) => [dir, ...c, '']));
-  const r = await bash(CP_GROUPS, nulList(input));
   const what = pairs.length === 1 ? pairs[0]!.what : `${pairs[0]!.what} and ${pairs.length - 1} more`;
-  if (r.exitCode !== 0) throw new SandboxError(`copying ${what} failed: ${r.stderr.trim()}`);
+  return [...groups].flatMap(([dir, srcs]) => chunks(srcs).map((c) => ({ op: 'files' as const, dir, srcs: c, what })));
 }
 
-/** Owner, mode, xattrs and times of host directories onto their copies (after everything inside was written). */
-async function cloneDirMetadata(paths: Paths, dest: string, dirs: readonly string[]): Promise<void> {
-  for (const d of dirs) {
-    // stat, not lstat: a parent is what the path goes through
-    const st = await fs.stat(fsPath(paths.host(d)));
-    const to = fsPath(path.join(dest, d));
-    await fs.lchown(to, st.uid, st.gid);
-    await fs.chmod(to, st.mode & 0o7777);
-  }
+/** A directory made in the copy gets its host directory's owner and mode at once (what is copied into it sets its own). */
+async function cloneOwnerMode(paths: Paths, dest: string, d: string): Promise<void> {
+  // stat, not lstat: a parent is what the path goes through
+  const st = await fs.stat(fsPath(paths.host(d)));
+  const to = fsPath(path.join(dest, d));
+  await fs.lchown(to, st.uid, st.gid);
+  await fs.chmod(to, st.mode & 0o7777);
+}
+
+/** The steps giving made directories their host directories' xattrs, then their times (after everything inside was written). */
+async function dirMetadataSteps(paths: Paths, dest: string, dirs: readonly string[]): Promise<Step[]> {
+  const steps: Step[] = [];
   // xattrs after the mode: a restored ACL then sets the group bits itself.
   for (const batch of chunks(dirs)) {
     const got = await run('xargs', ['-0', 'getfattr', '-h', '-d', '-m', '-', '-e', 'hex', '--absolute-names'], {
@@ -135,17 +175,12 @@ async function cloneDirMetadata(paths: Paths, dest: string, dirs: readonly strin
     });
     if (got.exitCode !== 0) throw new SandboxError(`reading xattrs failed: ${got.stderr.trim()}`);
     const records = parseDump(got.stdout).map((r) => ({ ...r, path: path.join(dest, paths.unhost(r.path)) }));
-    if (records.length === 0) continue;
-    const set = await run('setfattr', ['-h', '--restore=-'], { input: formatDump(records) });
-    if (set.exitCode !== 0) throw new SandboxError(`writing xattrs failed: ${set.stderr.trim()}`);
+    const dump = formatDump(records);
+    if (dump) steps.push({ op: 'xattrs', dump, what: batch.join(' ') });
   }
-  // Times last: nothing after this adds or removes a child. touch -r copies
-  // them to the nanosecond; fs.utimes takes a double and loses the last digits.
-  // One shell runs every touch: a process started by the shell is far cheaper than one started by node.
-  for (const batch of chunks(dirs)) {
-    const r = await bash(TOUCH_PAIRS, nulList(batch.flatMap((d) => [paths.host(d), path.join(dest, d)])));
-    if (r.exitCode !== 0) throw new SandboxError(`setting the times of ${batch.join(' ')} failed: ${r.stderr.trim()}`);
-  }
+  // Times last: nothing after this adds or removes a child.
+  for (const batch of chunks(dirs)) steps.push({ op: 'times', pairs: batch.map((d) => [paths.host(d), path.join(dest, d)]), what: batch.join(' ') });
+  return steps;
 }
 
 export async function copyPlan(
@@ -159,13 +194,32 @@ export async function copyPlan(
   const made = new Set<string>();
   await fs.mkdir(dest, { recursive: true });
 
+  // Steps wait to be run together until the end, or until a path a waiting
+  // step would make must be looked at (an entry under one copied before it).
+  let steps: Step[] = [];
+  /** Plan paths under which waiting steps make directories. */
+  let roots: string[] = [];
+  const progress: CopyProgress[] = [];
+  const runWaiting = async () => {
+    await runSteps(steps);
+    steps = [];
+    roots = [];
+    for (const p of progress.splice(0)) options.onProgress?.(p);
+  };
+  const queue = (step: Step, root?: string) => {
+    steps.push(step);
+    if (root !== undefined) roots.push(root);
+  };
+
   const makeDir = async (p: string) => {
     await fs.mkdir(fsPath(path.join(dest, p)));
+    await cloneOwnerMode(paths, dest, p);
     made.add(p);
     result.madeDirs.push(p);
   };
 
   const makeParents = async (p: string) => {
+    if (roots.some((r) => isInside(r, p))) await runWaiting();
     const parts = p.split('/').filter(Boolean).slice(0, -1);
     for (let i = 1; i <= parts.length; i++) {
       const dir = '/' + parts.slice(0, i).join('/');
@@ -188,17 +242,18 @@ export async function copyPlan(
       } else plain.push(paths.host(child));
     }
     // One cp for the siblings (xargs splits only what does not fit), so hard links among them stay links.
-    await cpInto(path.join(dest, dir), plain, dir);
+    if (plain.length) queue({ op: 'into', dir: path.join(dest, dir), srcs: plain, what: dir }, dir);
   };
 
   const total = plan.entries.length;
   // Non-directories wait to be copied together, until a directory entry or the end.
   let pending: { src: string; dest: string; what: string; entry: CopyEntry; done: number }[] = [];
-  const flush = async () => {
-    await cpFiles(pending);
+  const flush = () => {
+    // Non-directories make no directory: no root.
+    for (const st of fileSteps(pending)) queue(st);
     for (const p of pending) {
       result.copied.push(p.entry);
-      options.onProgress?.({ done: p.done, total, path: p.entry.path });
+      progress.push({ done: p.done, total, path: p.entry.path });
     }
     pending = [];
   };
@@ -206,7 +261,7 @@ export async function copyPlan(
     const src = paths.host(e.path);
     let st: Stats;
     try {
-      st = await fs.lstat(src);
+      st = await fs.lstat(fsPath(src));
     } catch {
       throw new SandboxError(`${e.path} is no longer on the host; make the plan again`);
     }
@@ -216,7 +271,7 @@ export async function copyPlan(
       pending.push({ src, dest: path.join(dest, e.path), what: e.path, entry: { path: e.path, how: e.how }, done: i + 1 });
       continue;
     }
-    await flush();
+    flush();
     // Excludes cut holes in whole dirs; an entry of its own inside a hole is
     // the admin's --copy and is copied.
     if (isSpecial(type)) result.skipped.push({ path: e.path, reason: `${type}: never copied` });
@@ -231,15 +286,16 @@ export async function copyPlan(
           if (isSpecial(kind)) holes.set(path.posix.join(e.path, t.rel), `${kind}: never copied`);
         }
       }
-      if (holes.size === 0) await cp(['-T', src, path.join(dest, e.path)], e.path);
+      if (holes.size === 0) queue({ op: 'tree', src, dest: path.join(dest, e.path), what: e.path }, e.path);
       else await copyAround(e.path, holes);
       result.copied.push({ path: e.path, how: e.how });
     }
-    options.onProgress?.({ done: i + 1, total, path: e.path });
+    progress.push({ done: i + 1, total, path: e.path });
   }
-  await flush();
+  flush();
 
-  await cloneDirMetadata(paths, dest, [...made]);
+  for (const st of await dirMetadataSteps(paths, dest, [...made])) queue(st);
+  await runWaiting();
   result.skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
   return result;
 }

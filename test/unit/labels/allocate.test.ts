@@ -1,6 +1,6 @@
 // The allocator's promises, one by one: range, order, reserved pairs, every
 // source of held labels, static labels, release, and a full space.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
@@ -10,7 +10,7 @@ import { serializeRecord } from '../../../src/config/record.js';
 import { recordPath } from '../../../src/layout.js';
 import { pairAt, pairCount, parseLevel, pairKey } from '../../../src/selinux/mcs.js';
 import { ConflictError, UsageError } from '../../../src/errors.js';
-import { config, rejects, removeRoot, seeded, tempRoot } from './temp-root.js';
+import { config, rejects, removeRoot, seeded, startWorker, tempRoot, writeConfig } from './temp-root.js';
 import type { Paths } from '../../../src/paths.js';
 
 async function withRoot(fn: (p: Paths) => Promise<void>): Promise<void> {
@@ -141,6 +141,41 @@ test('static labels obey the range and the reserved list as allocated ones do (i
     // The registry was never made: refused before the lock.
     assert.is(await fs.stat(path.join(p.stateDir, '.labels')).then(() => true, () => false), false);
     assert.is((await narrow.reserveStatic('x', 's0:c12,c15')).level, 's0:c12,c15');
+  }));
+
+test('one store for a batch: labels another process takes meanwhile, or a dead create left with its record written, are never handed out', () =>
+  withRoot(async (p) => {
+    // range c0-c4: 10 pairs
+    await writeConfig(p, 0, 4);
+    const store = await openLabelStore(p, { config: config(0, 4, []), random: seeded(7) });
+    const mine = [(await store.allocate('b0')).level];
+    await store.commit('b0');
+    // records and tree labels were read by that first allocation; now another process takes two labels
+    const other = await startWorker(p.root, 2, 'other').done;
+    assert.is(other.code, 0);
+    const theirs = other.labels.map((l) => l.split(' ')[1]!);
+    // and a create that died after writing its record, before its commit: pending, dead owner, record on disk
+    const dead = spawnSync('true').pid;
+    const key = Array.from({ length: 10 }, (_, i) => pairKey(pairAt({ min: 0, max: 4 }, i))).find((k) => ![...mine, ...theirs].includes(`s0:${k}`))!;
+    const ghost = `s0:${key}`;
+    await fs.writeFile(path.join(p.stateDir, '.labels', 'pending', key), JSON.stringify({ sandbox: 'ghost', pid: dead, start: 'gone', since: new Date().toISOString() }) + '\n');
+    await fs.writeFile(path.join(p.stateDir, '.labels', 'by-name', 'ghost'), key + '\n');
+    const rec = { name: 'ghost', units: ['x.service'], packages: [], label: ghost, processContext: `a:b:c:${ghost}`, fileContext: `a:b:c:${ghost}`, tree: '/var/lib/sandbox/ghost', network: 'none' as const, security: 'dynamic' as const, created: '', version: '0' };
+    await fs.writeFile(recordPath(p, 'ghost'), serializeRecord(rec));
+    // the batch goes on until the space is full
+    for (let i = 1; ; i++) {
+      const l = await store.allocate(`b${i}`).catch((e: Error) => e);
+      if (l instanceof Error) {
+        assert.match(l.message, /no free MCS label/);
+        break;
+      }
+      mine.push(l.level);
+      await store.commit(`b${i}`);
+    }
+    assert.is(new Set([...mine, ...theirs]).size, mine.length + theirs.length, 'no label twice');
+    assert.not.ok(mine.includes(ghost), 'the dead create\'s label, held by its record, was handed out');
+    assert.is(mine.length + theirs.length, 9, 'every other pair was handed out');
+    assert.ok(await fs.stat(path.join(p.stateDir, '.labels', 'pending', key)).then(() => true, () => false), 'its reservation stays while its record exists');
   }));
 
 test('a sandbox holds one label; allocate twice for one name is a conflict', () =>

@@ -207,4 +207,37 @@ test('every copied entry matches the host in type, mode, owner, size, mtime, tar
   for (const [rel, entry] of copy) assert.equal(entry, host.get(rel), rel);
 });
 
+test('names with bytes that are not UTF-8, side by side in one directory, are each copied', async () => {
+  // \xfd starts a six-byte character in UTF-8: a shell reading names in a UTF-8 locale swallowed the NUL after it
+  const host = path.join(tmp, 'host3');
+  const into = path.join(tmp, 'dest3');
+  await fs.mkdir(path.join(host, 'srv/d'), { recursive: true });
+  const odd = Buffer.from('x\xfd', 'latin1');
+  await fs.writeFile(Buffer.concat([Buffer.from(path.join(host, 'srv/d') + '/'), odd]), 'odd');
+  await fs.writeFile(path.join(host, 'srv/d/plain'), 'plain');
+  await fs.writeFile(path.join(host, 'srv/d/zz'), 'zz');
+  const oddName = '/srv/d/x\udcfd';
+  await copyPlan(makePaths(host), { entries: [oddName, '/srv/d/plain', '/srv/d/zz'].map((p) => ({ path: p, how: 'entry' as const })) }, into);
+  const names = (await fs.readdir(path.join(into, 'srv/d'), { encoding: 'buffer' })).map((b) => b.toString('latin1')).sort();
+  assert.equal(names, ['plain', 'x\xfd', 'zz']);
+});
+
+test('a copy that fails names its entry; what comes after it is not copied', async () => {
+  const host = path.join(tmp, 'host2');
+  const into = path.join(tmp, 'dest2');
+  await fs.mkdir(path.join(host, 'srv/a'), { recursive: true });
+  await fs.writeFile(path.join(host, 'srv/a/file'), 'a');
+  await fs.mkdir(path.join(host, 'srv/b'), { recursive: true });
+  await fs.writeFile(path.join(host, 'srv/b/f'), 'b');
+  // where the directory /srv/a goes, a file is in the way: cp refuses
+  await fs.mkdir(path.join(into, 'srv'), { recursive: true });
+  await fs.writeFile(path.join(into, 'srv/a'), 'in the way');
+  const e = await copyPlan(makePaths(host), { entries: [{ path: '/srv/a', how: 'whole' }, { path: '/srv/b/f', how: 'entry' }] }, into).then(
+    () => undefined,
+    (x: Error) => x,
+  );
+  assert.match(String(e?.message), /^copying \/srv\/a failed: cp: .*non-directory/);
+  assert.is(await exists(path.join(into, 'srv/b/f')), false);
+});
+
 test.run();
