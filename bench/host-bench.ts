@@ -19,9 +19,9 @@ export async function withBenchHost<T>(name: string, fn: (h: SandboxHost) => Pro
   if (!existsSync(cliPath())) throw new BenchFailure(`${cliPath()} not found: run 'npm run bundle' first`);
   const work = mkdtempSync('/var/tmp/sbx-bench-');
   const rpm = await buildFixtureRpm(work);
-  // The CLI may be another checkout's (BENCH_CLI=/elsewhere/dist/src/cli.js, for before/after figures).
-  const cliProject = findProjectDir(path.dirname(cliPath()));
-  const h = await bootSandboxHost(name, cliProject === findProjectDir() ? [work] : [work, cliProject]);
+  // The CLIs may be another checkout's (BENCH_CLI=/elsewhere/dist/src/cli.js, for before/after figures; BENCH_BEFORE for pairs.ts).
+  const others = [cliPath(), ...(process.env.BENCH_BEFORE ? [beforePath()] : [])].map((c) => findProjectDir(path.dirname(c))).filter((d) => d !== findProjectDir());
+  const h = await bootSandboxHost(name, [work, ...new Set(others)]);
   try {
     await h.ok(`rpm -i --nodeps ${rpm} && systemctl daemon-reload`);
     return await fn(h);
@@ -123,3 +123,11 @@ export function cliPath(): string {
 }
 
 export const SANDBOX = `node ${cliPath()}`;
+
+/** The CLI to compare with (bench/pairs.ts): BENCH_BEFORE, another checkout's bundle, by absolute path. */
+export function beforePath(): string {
+  const b = process.env.BENCH_BEFORE;
+  if (!b || !path.isAbsolute(b)) throw new BenchFailure('BENCH_BEFORE must name the bundle to compare with by its absolute path (another checkout\'s dist/sandbox.mjs)');
+  if (!existsSync(b)) throw new BenchFailure(`${b} not found`);
+  return b;
+}

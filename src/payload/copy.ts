@@ -15,7 +15,6 @@ import { isInside, type Paths } from '../paths.js';
 import { entryTypeOf, isSpecial } from './file-type.js';
 import type { CopyHow, PlanNote } from './rules.js';
 import { walkTree } from './walk.js';
-import { formatDump, parseDump } from './xattr-dump.js';
 import { decodeName, encodeName, fsPath } from './bytes.js';
 
 export interface CopyEntry {
@@ -44,31 +43,36 @@ export interface CopyResult {
 }
 
 const CP = ['-a', '--preserve=all', '--no-dereference'];
-// Keep each getfattr batch and each cp's argument list well under the kernel's limit on a command line.
+// Keep each cp's, getfattr's and touch loop's argument list well under the kernel's limit on a command line.
 const BATCH = 500;
 
 /**
  * What one copy asks of the shell, in order; one bash runs them all (a
  * process started by node costs 3-8 ms, by the shell far less).
  *  - tree: `cp -T SRC DEST` of a whole entry;
- *  - files: non-directories into DIR, as a cp of each would copy it
- *    (--no-preserve=links: two entries that are hard links on the host do not become links);
+ *  - files: non-directories, by their paths under ROOT, to the same paths under
+ *    DEST (cp --parents: one cp for all; the parents are made already), each
+ *    as a cp of its own would copy it (--no-preserve=links: two entries that
+ *    are hard links on the host do not become links);
  *  - into: the siblings of a rebuilt directory into it, in as few cp runs as
  *    fit (xargs), so hard links among them stay links;
- *  - xattrs: a `setfattr --restore` dump;
+ *  - xattrs: those of paths under ROOT onto the same paths under DEST
+ *    (getfattr's dump of relative names is setfattr's input as it is);
  *  - times: `touch -c -r FROM TO` for each pair (to the nanosecond; fs.utimes takes a double).
  */
 type Step =
   | { op: 'tree'; src: string; dest: string; what: string }
-  | { op: 'files' | 'into'; dir: string; srcs: string[]; what: string }
-  | { op: 'xattrs'; dump: string; what: string }
+  | { op: 'files'; root: string; dest: string; rels: string[]; what: string }
+  | { op: 'into'; dir: string; srcs: string[]; what: string }
+  | { op: 'xattrs'; root: string; dest: string; rels: string[]; what: string }
   | { op: 'times'; pairs: [from: string, to: string][]; what: string };
 
 // File names go to the shell NUL-separated on stdin, as bytes (a name that is
 // not UTF-8 cannot be an argument: Node encodes arguments as UTF-8). bash's
 // read takes one name at a time and hands it on as an argument, byte for byte.
 // A list ends with an empty name. On a failure it prints the step's number.
-const STEPS = `cp=(cp ${CP.join(' ')})
+const STEPS = `set -o pipefail
+cp=(cp ${CP.join(' ')})
 next() { IFS= read -r -d '' "$1"; }
 list() { a=(); while next s && [ -n "$s" ]; do a+=("$s"); done; }
 n=0
@@ -76,9 +80,9 @@ while next op; do
   n=$((n+1))
   case $op in
     tree) next s && next d && "\${cp[@]}" -T "$s" "$d" ;;
-    files) next d && list && "\${cp[@]}" --no-preserve=links -t "$d" -- "\${a[@]}" ;;
+    files) next r && next d && list && (cd -- "$r" && "\${cp[@]}" --no-preserve=links --parents -t "$d" -- "\${a[@]}") ;;
     into) next d && list && printf '%s\\0' "\${a[@]}" | xargs -0 -r "\${cp[@]}" -t "$d" -- ;;
-    xattrs) next x && printf '%s' "$x" | setfattr -h --restore=- ;;
+    xattrs) next r && next d && list && (cd -- "$r" && getfattr -h -d -m - -e hex -- "\${a[@]}") | (cd -- "$d" && setfattr -h --restore=-) ;;
     times) list && set -- "\${a[@]}" && while [ $# -gt 0 ] && touch -c -r "$1" "$2"; do shift 2; done && [ $# = 0 ] ;;
     *) false ;;
   esac || { echo "failed $n"; exit 1; }
@@ -91,10 +95,11 @@ function stepWords(s: Step): string[] {
     case 'tree':
       return [s.op, s.src, s.dest];
     case 'files':
+      return [s.op, s.root, s.dest, ...s.rels, ''];
     case 'into':
       return [s.op, s.dir, ...s.srcs, ''];
     case 'xattrs':
-      return [s.op, s.dump];
+      return [s.op, s.root, s.dest, ...s.rels, ''];
     case 'times':
       return [s.op, ...s.pairs.flat(), ''];
   }
@@ -103,7 +108,7 @@ function stepWords(s: Step): string[] {
 function stepFailure(s: Step | undefined, stderr: string): SandboxError {
   const why = stderr.trim();
   if (!s) return new SandboxError(`copying failed: ${why}`);
-  if (s.op === 'xattrs') return new SandboxError(`writing xattrs failed: ${why}`);
+  if (s.op === 'xattrs') return new SandboxError(`copying the xattrs of ${s.what} failed: ${why}`);
   if (s.op === 'times') return new SandboxError(`setting the times of ${s.what} failed: ${why}`);
   return new SandboxError(`copying ${s.what} failed: ${why}`);
 }
@@ -141,18 +146,11 @@ async function isRealDir(file: string): Promise<boolean> {
   return (await fs.lstat(fsPath(file))).isDirectory();
 }
 
-/** The steps copying each (source, destination) pair of non-directories, as `cp -T SRC DEST` each would, grouped by destination directory. */
-function fileSteps(pairs: readonly { src: string; dest: string; what: string }[]): Step[] {
-  if (pairs.length === 0) return [];
-  const groups = new Map<string, string[]>();
-  for (const p of pairs) {
-    const dir = path.dirname(p.dest);
-    if (path.basename(p.dest) !== path.basename(p.src)) throw new SandboxError(`internal: ${p.src} would be copied to ${p.dest} under another name`);
-    const list = groups.get(dir) ?? groups.set(dir, []).get(dir)!;
-    list.push(p.src);
-  }
-  const what = pairs.length === 1 ? pairs[0]!.what : `${pairs[0]!.what} and ${pairs.length - 1} more`;
-  return [...groups].flatMap(([dir, srcs]) => chunks(srcs).map((c) => ({ op: 'files' as const, dir, srcs: c, what })));
+/** The steps copying non-directories (plan paths) from the host to the same paths under dest, as `cp -T SRC DEST` each would. */
+function fileSteps(paths: Paths, dest: string, files: readonly string[]): Step[] {
+  if (files.length === 0) return [];
+  const what = files.length === 1 ? files[0]! : `${files[0]!} and ${files.length - 1} more`;
+  return chunks(files).map((c) => ({ op: 'files' as const, root: paths.host('/'), dest, rels: c.map((f) => f.slice(1)), what }));
 }
 
 /** A directory made in the copy gets its host directory's owner and mode at once (what is copied into it sets its own). */
@@ -165,19 +163,10 @@ async function cloneOwnerMode(paths: Paths, dest: string, d: string): Promise<vo
 }
 
 /** The steps giving made directories their host directories' xattrs, then their times (after everything inside was written). */
-async function dirMetadataSteps(paths: Paths, dest: string, dirs: readonly string[]): Promise<Step[]> {
+function dirMetadataSteps(paths: Paths, dest: string, dirs: readonly string[]): Step[] {
   const steps: Step[] = [];
   // xattrs after the mode: a restored ACL then sets the group bits itself.
-  for (const batch of chunks(dirs)) {
-    const got = await run('xargs', ['-0', 'getfattr', '-h', '-d', '-m', '-', '-e', 'hex', '--absolute-names'], {
-      input: nulList(batch.map((d) => paths.host(d))),
-      namesOnStdout: true,
-    });
-    if (got.exitCode !== 0) throw new SandboxError(`reading xattrs failed: ${got.stderr.trim()}`);
-    const records = parseDump(got.stdout).map((r) => ({ ...r, path: path.join(dest, paths.unhost(r.path)) }));
-    const dump = formatDump(records);
-    if (dump) steps.push({ op: 'xattrs', dump, what: batch.join(' ') });
-  }
+  for (const batch of chunks(dirs)) steps.push({ op: 'xattrs', root: paths.host('/'), dest, rels: batch.map((d) => d.slice(1)), what: batch.join(' ') });
   // Times last: nothing after this adds or removes a child.
   for (const batch of chunks(dirs)) steps.push({ op: 'times', pairs: batch.map((d) => [paths.host(d), path.join(dest, d)]), what: batch.join(' ') });
   return steps;
@@ -247,10 +236,10 @@ export async function copyPlan(
 
   const total = plan.entries.length;
   // Non-directories wait to be copied together, until a directory entry or the end.
-  let pending: { src: string; dest: string; what: string; entry: CopyEntry; done: number }[] = [];
+  let pending: { entry: CopyEntry; done: number }[] = [];
   const flush = () => {
     // Non-directories make no directory: no root.
-    for (const st of fileSteps(pending)) queue(st);
+    for (const st of fileSteps(paths, dest, pending.map((p) => p.entry.path))) queue(st);
     for (const p of pending) {
       result.copied.push(p.entry);
       progress.push({ done: p.done, total, path: p.entry.path });
@@ -268,7 +257,7 @@ export async function copyPlan(
     const type = entryTypeOf(st);
     if (type === 'file' || type === 'symlink') {
       await makeParents(e.path);
-      pending.push({ src, dest: path.join(dest, e.path), what: e.path, entry: { path: e.path, how: e.how }, done: i + 1 });
+      pending.push({ entry: { path: e.path, how: e.how }, done: i + 1 });
       continue;
     }
     flush();
@@ -294,7 +283,7 @@ export async function copyPlan(
   }
   flush();
 
-  for (const st of await dirMetadataSteps(paths, dest, [...made])) queue(st);
+  for (const st of dirMetadataSteps(paths, dest, [...made])) queue(st);
   await runWaiting();
   result.skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
   return result;

@@ -222,6 +222,23 @@ test('names with bytes that are not UTF-8, side by side in one directory, are ea
   assert.equal(names, ['plain', 'x\xfd', 'zz']);
 });
 
+test('file entries that are hard links of each other on the host are copied as separate files, in their own directories', async () => {
+  const host = path.join(tmp, 'host4');
+  const into = path.join(tmp, 'dest4');
+  await fs.mkdir(path.join(host, 'etc/a'), { recursive: true });
+  await fs.mkdir(path.join(host, 'srv/b'), { recursive: true });
+  await fs.writeFile(path.join(host, 'etc/a/one'), 'one');
+  await fs.link(path.join(host, 'etc/a/one'), path.join(host, 'srv/b/two'));
+  await fs.link(path.join(host, 'etc/a/one'), path.join(host, 'etc/a/three'));
+  await copyPlan(makePaths(host), { entries: ['/etc/a/one', '/srv/b/two', '/etc/a/three'].map((p) => ({ path: p, how: 'entry' as const })) }, into);
+  const inodes = await Promise.all(['etc/a/one', 'srv/b/two', 'etc/a/three'].map(async (f) => (await fs.lstat(path.join(into, f))).ino));
+  assert.is(new Set(inodes).size, 3, 'three inodes');
+  assert.is(await fs.readFile(path.join(into, 'srv/b/two'), 'utf8'), 'one');
+  const copied = findListing(into);
+  const orig = findListing(host);
+  for (const f of ['etc/a/one', 'srv/b/two', 'etc/a/three', 'etc/a', 'srv/b']) assert.equal(copied.get(f), orig.get(f), f);
+});
+
 test('a copy that fails names its entry; what comes after it is not copied', async () => {
   const host = path.join(tmp, 'host2');
   const into = path.join(tmp, 'dest2');
