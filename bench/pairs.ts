@@ -2,11 +2,12 @@
 // from getting slower (list and status at N sandboxes, --help, start and
 // delete of 100), run alternately with two bundles, the order swapped every
 // round; the median of each and of the pair ratios (after / before).
-//   BENCH_BEFORE=/other/checkout/dist/sandbox.mjs node dist/bench/pairs.js [N=1000] [ROUNDS=15]
+//   BENCH_BEFORE=/other/checkout/dist/sandbox.mjs node dist/bench/pairs.js [N=1000] [ROUNDS=15] [BATCH_ROUNDS=3]
 import { beforePath, figure, median, must, runBench, SANDBOX, timed, withBenchHost } from './host-bench.js';
 
 const N = Number(process.argv[2] ?? 1000);
 const ROUNDS = Number(process.argv[3] ?? 15);
+const BATCH_ROUNDS = Number(process.argv[4] ?? 3);
 const BATCH = 100;
 const after = SANDBOX;
 let before = '';
@@ -33,11 +34,11 @@ await runBench(() => {
     await pairs(`pairs.list_at_${N}`, ROUNDS, (cli) => timed(h, `${cli} list`));
     await pairs(`pairs.status_at_${N}`, ROUNDS, (cli) => timed(h, `${cli} status s0-1`));
     await pairs('pairs.help', ROUNDS, (cli) => timed(h, `${cli} --help`));
-    // start and delete of a batch of 100 made (untimed) by the new CLI, 3 rounds each way
-    await pairs(`pairs.start_${BATCH}_at_${N}`, 3, async (cli, r, w) => {
+    // start and delete of a batch of 100 made (untimed) by the new CLI, BATCH_ROUNDS rounds each way
+    await pairs(`pairs.start_${BATCH}_at_${N}`, BATCH_ROUNDS, async (cli, r, w) => {
       await must(h, `${SANDBOX} create -u sbxdemo.service ${names(`${w}${r}-`, BATCH)} >/dev/null`);
       return timed(h, `${cli} start ${names(`${w}${r}-`, BATCH)}`);
     });
-    await pairs(`pairs.delete_${BATCH}_at_${N}`, 3, (cli, r, w) => timed(h, `${cli} delete --force ${names(`${w}${r}-`, BATCH)}`));
+    await pairs(`pairs.delete_${BATCH}_at_${N}`, BATCH_ROUNDS, (cli, r, w) => timed(h, `${cli} delete --force ${names(`${w}${r}-`, BATCH)}`));
   });
 });

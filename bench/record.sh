@@ -4,7 +4,8 @@
 # quotes. A benchmark that fails stops the run with its exit status.
 #   bash bench/record.sh [labels overhead create-vs-hand exposure scale …]
 #   RECORD_TAG=baseline bash bench/record.sh create-vs-hand   → DATE-create-vs-hand-baseline.txt
-# SCALE_N sets scale's N (default 1000).
+# SCALE_N sets scale's N (default 1000); PAIRS_ARGS pairs' arguments ("N ROUNDS BATCH_ROUNDS"),
+# BENCH_BEFORE the bundle it compares with.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run bundle >/dev/null
@@ -20,6 +21,7 @@ for n in "${names[@]}"; do
 		[ -z "${BENCH_CLI:-}" ] || echo "# BENCH_CLI=$BENCH_CLI"
 		args=()
 		[ "$n" = scale ] && [ -n "${SCALE_N:-}" ] && args=("$SCALE_N")
+		[ "$n" = pairs ] && [ -n "${PAIRS_ARGS:-}" ] && read -ra args <<<"$PAIRS_ARGS"
 		node "dist/bench/$n.js" "${args[@]}"
 		echo "# done $(date -u '+%T') UTC, load$(uptime | sed 's/.*load average://')"
 	} 2>&1 | tee "$out"
