@@ -1,7 +1,8 @@
-// Before and after, side by side in one host: the commands issue 17 keeps
-// from getting slower (list and status at N sandboxes, --help, start and
-// delete of 100), run alternately with two bundles, the order swapped every
-// round; the median of each and of the pair ratios (after / before).
+// Before and after, side by side in one host: the create of one apache2
+// sandbox, and the commands issue 17 keeps from getting slower (list and
+// status at N sandboxes, --help, start and delete of 100), run alternately
+// with two bundles, the order swapped every round; the median of each and of
+// the pair ratios (after / before).
 //   BENCH_BEFORE=/other/checkout/dist/sandbox.mjs node dist/bench/pairs.js [N=1000] [ROUNDS=15] [BATCH_ROUNDS=3]
 import { beforePath, figure, median, must, runBench, SANDBOX, timed, withBenchHost } from './host-bench.js';
 
@@ -31,6 +32,8 @@ await runBench(() => {
   return withBenchHost('bench-pairs', async (h) => {
     for (let done = 0; done < N; done += BATCH) await must(h, `${SANDBOX} create -u sbxdemo.service ${names(`s${done}-`, Math.min(BATCH, N - done))} >/dev/null`);
     process.stderr.write(`  ${N} sandboxes\n`);
+    // create of one apache2 sandbox (the unit of issue 17's create+start), a new name each time
+    await pairs('pairs.create_apache2', ROUNDS, (cli, r, w) => timed(h, `${cli} create -u apache2.service a${w}${r}`));
     await pairs(`pairs.list_at_${N}`, ROUNDS, (cli) => timed(h, `${cli} list`));
     await pairs(`pairs.status_at_${N}`, ROUNDS, (cli) => timed(h, `${cli} status s0-1`));
     await pairs('pairs.help', ROUNDS, (cli) => timed(h, `${cli} --help`));

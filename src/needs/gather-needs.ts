@@ -7,7 +7,7 @@
 //   - log files their logrotate.d entries name (logrotate.ts),
 //   - state their maintainer scripts made, owned by the service's user (maintainer-state.ts).
 // Each path carries the reason --dry-run prints.
-import { promises as fs } from 'node:fs';
+import { promises as fs, lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { idTable } from '../create/users.js';
 import type { RuntimeDir } from '../generate/units.js';
@@ -42,6 +42,23 @@ export interface Needs {
 
 const inPayload = (p: string) => PAYLOAD_TOPS.some((t) => p !== t && isInside(t, p)) && !isNeverCopied(p);
 const isShared = sharedDirMatcher();
+
+/** lstat, or undefined where nothing readable is; synchronous: a create looks at hundreds of paths here. */
+function lstatQuiet(file: string) {
+  try {
+    return lstatSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function namesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
 
 async function readText(paths: Paths, p: string): Promise<string | undefined> {
   return fs.readFile(paths.host(p), 'utf8').catch(() => undefined);
@@ -130,17 +147,17 @@ export async function gatherNeeds(paths: Paths, input: NeedsInput): Promise<Need
   // Owners of what the packages list, and of what is in their own directories one level down (slapd's /etc/ldap/slapd.d).
   const payloadListed = listed.filter(inPayload);
   const ownDirs = payloadListed.filter((p) => isShared(path.posix.dirname(p)) && !isShared(p));
-  const seenOwners = async (p: string) => {
-    const st = await fs.lstat(paths.host(p)).catch(() => undefined);
+  const seenOwners = (p: string) => {
+    const st = lstatQuiet(paths.host(p));
     if (st) users.push({ uid: st.uid, name: userName.get(st.uid) ?? String(st.uid), why: `owner of ${p}` });
   };
-  for (const p of payloadListed) await seenOwners(p);
-  for (const d of ownDirs) for (const c of await fs.readdir(paths.host(d)).catch(() => [] as string[])) await seenOwners(path.posix.join(d, c));
+  for (const p of payloadListed) seenOwners(p);
+  for (const d of ownDirs) for (const c of namesIn(paths.host(d))) seenOwners(path.posix.join(d, c));
   const candidates: { path: string; uid: number }[] = [];
   for (const parent of STATE_PARENTS) {
-    for (const c of await fs.readdir(paths.host(parent)).catch(() => [] as string[])) {
+    for (const c of namesIn(paths.host(parent))) {
       const p = path.posix.join(parent, c);
-      const st = await fs.lstat(paths.host(p)).catch(() => undefined);
+      const st = lstatQuiet(paths.host(p));
       if (st && (st.isDirectory() || st.isFile()) && !isShared(p)) candidates.push({ path: p, uid: st.uid });
     }
   }
@@ -148,8 +165,8 @@ export async function gatherNeeds(paths: Paths, input: NeedsInput): Promise<Need
 
   // What is on the host now decides copy or create; a link found this way is left out (only the admin may name one).
   const once = found.filter((f, i) => found.findIndex((g) => g.path === f.path && g.reason === f.reason) === i);
-  const described = await describeHostPaths(paths, once.map((f) => f.path));
+  const described = describeHostPaths(paths, once.map((f) => f.path));
   const facts = once.map((f, i) => ({ ...f, type: described[i]!.type })).filter((f) => f.type !== 'symlink');
-  const siblingHost = (await describeHostPaths(paths, sib.files.map((f) => f.path))).map((h, i) => ({ ...h, owner: sib.files[i]!.owner }));
+  const siblingHost = (describeHostPaths(paths, sib.files.map((f) => f.path))).map((h, i) => ({ ...h, owner: sib.files[i]!.owner }));
   return { siblingFiles: siblingHost.filter((h) => inPayload(h.path)), found: facts, runtimeDirs };
 }

@@ -1,6 +1,6 @@
 // dpkg, through dpkg-query (read-only). With a root, --root and --admindir
 // point it at ROOT/var/lib/dpkg; the paths it reports stay host paths.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { NotFoundError, SandboxError } from '../errors.js';
 import { run } from '../exec.js';
 import type { Paths } from '../paths.js';
@@ -8,6 +8,7 @@ import { checkPackageName } from './name.js';
 import { pathList, type PackageFile, type PackageManager } from './types.js';
 import { parseSourceTable } from '../needs/siblings.js';
 import { statPrint } from './owner-cache.js';
+import { decodeName } from '../payload/bytes.js';
 
 /**
  * What every dpkg run that changes a package replaces (by rename, so inode and
@@ -33,15 +34,21 @@ export function parseConffiles(text: string): Set<string> {
 
 /** What one dpkg-query -W says of every package: the questions of a create, answered from one run. */
 export interface DpkgPackage {
+  /** ${db:Status-Status}: installed, config-files, half-installed … */
+  status: string;
   installed: boolean;
+  name: string;
+  arch: string;
+  /** Multi-Arch: same: its files in info/ are NAME:ARCH.* (in a database of format 1). */
+  multiArchSame: boolean;
   version: string;
   /** "pkg<TAB>source", as parseSourceTable reads it. */
   sourceLine: string;
   conffiles: Set<string>;
 }
 
-/** ${db:Status-Status}, ${binary:Package}, ${Package}, ${Architecture}, ${Version}, ${source:Package} on one line, then ${Conffiles} (lines that start with a space). */
-export const TABLE_FORMAT = '-f=${db:Status-Status}\t${binary:Package}\t${Package}\t${Architecture}\t${Version}\t${source:Package}\n${Conffiles}\n';
+/** ${db:Status-Status}, ${binary:Package}, ${Package}, ${Architecture}, ${Version}, ${source:Package}, ${Multi-Arch} on one line, then ${Conffiles} (lines that start with a space). */
+export const TABLE_FORMAT = '-f=${db:Status-Status}\t${binary:Package}\t${Package}\t${Architecture}\t${Version}\t${source:Package}\t${Multi-Arch}\n${Conffiles}\n';
 
 /** TABLE_FORMAT's output → by name (plain, as dpkg shows it, and NAME:ARCH); an installed row wins over another of the same name. */
 export function parseTable(text: string): Map<string, DpkgPackage> {
@@ -53,9 +60,9 @@ export function parseTable(text: string): Map<string, DpkgPackage> {
       continue;
     }
     const f = line.split('\t');
-    if (f.length < 6) continue;
-    const [status, binary, name, arch, version, source] = f as [string, string, string, string, string, string];
-    last = { installed: status === 'installed', version, sourceLine: `${name}\t${source}`, conffiles: new Set() };
+    if (f.length < 7) continue;
+    const [status, binary, name, arch, version, source, multiArch] = f as [string, string, string, string, string, string, string];
+    last = { status, installed: status === 'installed', name, arch, multiArchSame: multiArch === 'same', version, sourceLine: `${name}\t${source}`, conffiles: new Set() };
     for (const key of new Set([binary, name, `${name}:${arch}`])) {
       if (!out.get(key)?.installed) out.set(key, last);
     }
@@ -72,6 +79,16 @@ export function parseSearch(text: string, absPath: string): string[] {
     if (m && m[2] === absPath) out.push(...m[1]!.split(', '));
   }
   return out;
+}
+
+/** A file of dpkg's info/ as dpkg wrote it (names that are not UTF-8 kept: payload/bytes.ts); absent: empty. */
+function readList(file: string): string {
+  try {
+    return decodeName(readFileSync(file));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw e;
+  }
 }
 
 export function dpkgManager(paths: Paths): PackageManager {
@@ -94,6 +111,11 @@ export function dpkgManager(paths: Paths): PackageManager {
       rows.catch(() => table?.rows === rows && (table = undefined));
     }
     return table!.rows;
+  };
+  // dpkg's own naming (info/format: 0 or absent before multi-arch, 1 since).
+  const listName = (r: DpkgPackage) => {
+    const format = readList(paths.host(`${ADMINDIR}/info/format`)).trim();
+    return `${r.multiArchSame && format !== '' && format !== '0' ? `${r.name}:${r.arch}` : r.name}.list`;
   };
   const row = async (pkg: string) => {
     const r = (await packages()).get(pkg);
@@ -137,15 +159,15 @@ export function dpkgManager(paths: Paths): PackageManager {
     async files(pkg) {
       checkPackageName('dpkg', pkg);
       if (!hasDb()) throw notInstalled(pkg);
-      const list = await query(['-L', pkg]);
-      if (list.exitCode !== 0) {
-        if (/is not installed|no packages found/.test(list.stderr)) throw notInstalled(pkg);
-        throw new SandboxError(`${PROGRAM} -L ${pkg} failed: ${list.stderr.trim()}`);
-      }
-      const conffiles = (await row(pkg))?.conffiles ?? new Set<string>();
+      // What dpkg-query -L prints, read where dpkg keeps it (one process less per package): any
+      // package dpkg knows but one not installed at all has a list; none written yet is empty.
+      const known = (await packages()).get(pkg);
+      if (!known || known.status === 'not-installed') throw notInstalled(pkg);
+      const list = readList(paths.host(`${ADMINDIR}/info/${listName(known)}`));
+      const conffiles = known.installed ? known.conffiles : new Set<string>();
       const out: PackageFile[] = [];
-      for (const line of list.stdout.split('\n')) {
-        // "/." stands for the root; other lines (diversion notes) are not paths.
+      for (const line of list.split('\n')) {
+        // "/." stands for the root.
         if (!line.startsWith('/') || line === '/.') continue;
         out.push({ path: line, conffile: conffiles.has(line) });
       }

@@ -7,7 +7,7 @@
 // done around it: directories that hold an exclude, a fifo, a socket or a
 // device node are rebuilt one level at a time and their children copied
 // except those; parents of entries are made with the host parents' metadata.
-import { promises as fs, type Stats } from 'node:fs';
+import { promises as fs, lstatSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { SandboxError } from '../errors.js';
 import { run } from '../exec.js';
@@ -133,17 +133,19 @@ function chunks<T>(list: readonly T[], size = BATCH): T[][] {
   return out;
 }
 
-async function exists(file: string): Promise<boolean> {
+// The lstat calls here are synchronous: a copy makes one or more per entry, in
+// turn, and the promise API costs several times the call itself.
+function exists(file: string): boolean {
   try {
-    await fs.lstat(fsPath(file));
+    lstatSync(fsPath(file));
     return true;
   } catch {
     return false;
   }
 }
 
-async function isRealDir(file: string): Promise<boolean> {
-  return (await fs.lstat(fsPath(file))).isDirectory();
+function isRealDir(file: string): boolean {
+  return lstatSync(fsPath(file)).isDirectory();
 }
 
 /** The steps copying non-directories (plan paths) from the host to the same paths under dest, as `cp -T SRC DEST` each would. */
@@ -212,7 +214,7 @@ export async function copyPlan(
     const parts = p.split('/').filter(Boolean).slice(0, -1);
     for (let i = 1; i <= parts.length; i++) {
       const dir = '/' + parts.slice(0, i).join('/');
-      if (!(await exists(path.join(dest, dir)))) await makeDir(dir);
+      if (!exists(path.join(dest, dir))) await makeDir(dir);
     }
   };
 
@@ -226,7 +228,7 @@ export async function copyPlan(
       const child = path.posix.join(dir, name);
       const hole = holes.get(child);
       if (hole !== undefined) result.skipped.push({ path: child, reason: hole });
-      else if ((await isRealDir(paths.host(child))) && [...holes.keys()].some((h) => isInside(child, h))) {
+      else if (isRealDir(paths.host(child)) && [...holes.keys()].some((h) => isInside(child, h))) {
         await copyAround(child, holes);
       } else plain.push(paths.host(child));
     }
@@ -250,7 +252,7 @@ export async function copyPlan(
     const src = paths.host(e.path);
     let st: Stats;
     try {
-      st = await fs.lstat(fsPath(src));
+      st = lstatSync(fsPath(src));
     } catch {
       throw new SandboxError(`${e.path} is no longer on the host; make the plan again`);
     }

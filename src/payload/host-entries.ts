@@ -13,8 +13,6 @@ export interface HostPath {
 }
 
 /** lstat each path under the root; order is kept. */
-export async function describeHostPaths(paths: Paths, absPaths: readonly string[], owner?: string): Promise<HostPath[]> {
-  return Promise.all(
-    absPaths.map(async (p) => ({ path: p, type: await lstatType(paths.host(p)), ...(owner ? { owner } : {}) })),
-  );
+export function describeHostPaths(paths: Paths, absPaths: readonly string[], owner?: string): HostPath[] {
+  return absPaths.map((p) => ({ path: p, type: lstatType(paths.host(p)), ...(owner ? { owner } : {}) }));
 }

@@ -149,7 +149,8 @@ test('dpkg-query missing → UnavailableError naming it', async () => {
   const saved = process.env.PATH;
   process.env.PATH = path.join(tmp, 'empty-bin');
   try {
-    await host.files('apache2');
+    // A new command's manager: it has no table read yet.
+    await dpkgManager(makePaths('/')).files('apache2');
     assert.unreachable();
   } catch (e) {
     assert.instance(e, UnavailableError);
@@ -162,6 +163,73 @@ test('dpkg-query missing → UnavailableError naming it', async () => {
     assert.is(await host.available(), false);
   } finally {
     process.env.PATH = saved;
+  }
+});
+
+/** What dpkg-query -L lists as paths (its diversion notes and the "/." line left out), as the backend read it before. */
+async function listedByDpkg(pkg: string, admindir?: string): Promise<string[]> {
+  const r = await run('dpkg-query', [...(admindir ? [`--admindir=${admindir}`] : []), '-L', pkg], { namesOnStdout: true });
+  return r.stdout.split('\n').filter((l) => l.startsWith('/') && l !== '/.');
+}
+
+test('files() reads the same list dpkg-query -L prints: multi-arch, diverted and diverting packages of the host', async () => {
+  const arch = (await run('dpkg', ['--print-architecture'])).stdout.trim();
+  // Every package that diverts a file, and every package whose file is diverted (their -L has "diverted by" notes).
+  const diversions = (await run('dpkg-divert', ['--list'])).stdout.split('\n');
+  const diverting = diversions.map((l) => / by (\S+)$/.exec(l)?.[1]).filter((p): p is string => !!p);
+  const diverted = diversions.map((l) => /^diversion of (\S+) to /.exec(l)?.[1]).filter((p): p is string => !!p);
+  const owning = diverted.length ? (await run('dpkg-query', ['-S', ...diverted])).stdout.split('\n').flatMap((l) => (/^(.+?): \//.exec(l)?.[1] ?? '').split(', ')) : [];
+  const pkgs = new Set(['apache2', 'apache2-bin', 'apache2-data', 'apache2-utils', 'libc6', `libc6:${arch}`, 'coreutils', ...diverting, ...owning].filter((p) => p && !p.startsWith('diversion')));
+  assert.ok(diverting.includes('dash'), 'dash diverts /bin/sh on every Debian');
+  for (const pkg of pkgs) {
+    if (!(await host.installed(pkg))) continue;
+    assert.equal((await host.files(pkg)).map((f) => f.path), await listedByDpkg(pkg), `files of ${pkg}`);
+  }
+});
+
+test('files() under a root: a Multi-Arch: same list, a config-files package, a package with no list, one dpkg has forgotten', async () => {
+  const root = path.join(tmp, 'root3');
+  const admin = path.join(root, 'var/lib/dpkg');
+  await fs.mkdir(path.join(admin, 'info'), { recursive: true });
+  await fs.mkdir(path.join(admin, 'updates'), { recursive: true });
+  const stanza = (name: string, status: string, more: string) =>
+    `Package: ${name}\nStatus: ${status}\nPriority: optional\nSection: misc\nMaintainer: x <x@example.org>\nArchitecture: amd64\nVersion: 1.0\n${more}Description: fixture\n`;
+  await fs.writeFile(
+    path.join(admin, 'status'),
+    [
+      stanza('sbx-same', 'install ok installed', 'Multi-Arch: same\n'),
+      stanza('sbx-plain', 'install ok installed', 'Conffiles:\n /etc/sbx-plain.conf 0123456789abcdef0123456789abcdef\n'),
+      stanza('sbx-gone', 'deinstall ok config-files', 'Conffiles:\n /etc/sbx-gone.conf 0123456789abcdef0123456789abcdef\n'),
+      stanza('sbx-empty', 'install ok installed', ''),
+      stanza('sbx-purged', 'purge ok not-installed', ''),
+    ].join('\n'),
+  );
+  await fs.writeFile(path.join(admin, 'info', 'format'), '1\n');
+  await fs.writeFile(path.join(admin, 'info', 'sbx-same:amd64.list'), '/.\n/usr\n/usr/lib/sbx-same.so\n');
+  await fs.writeFile(path.join(admin, 'info', 'sbx-same.list'), '/not/this/one\n');
+  await fs.writeFile(path.join(admin, 'info', 'sbx-plain.list'), Buffer.concat([Buffer.from('/.\n/etc\n/etc/sbx-plain.conf\n/etc/sbx-'), Buffer.from([0xff]), Buffer.from('\n')]));
+  await fs.writeFile(path.join(admin, 'info', 'sbx-gone.list'), '/.\n/etc\n/etc/sbx-gone.conf\n');
+  const m = dpkgManager(makePaths(root));
+  for (const pkg of ['sbx-same', 'sbx-same:amd64', 'sbx-plain', 'sbx-gone', 'sbx-empty']) {
+    assert.equal((await m.files(pkg)).map((f) => f.path), await listedByDpkg(pkg, admin), `files of ${pkg}`);
+  }
+  assert.equal(await m.files('sbx-same'), [{ path: '/usr', conffile: false }, { path: '/usr/lib/sbx-same.so', conffile: false }]);
+  assert.equal((await m.files('sbx-plain')).map((f) => f.conffile), [false, true, false]);
+  assert.is((await m.files('sbx-plain'))[2]!.path, '/etc/sbx-\udcff');
+  // Not installed: no conffile flags, as before.
+  assert.equal((await m.files('sbx-gone')).map((f) => f.conffile), [false, false]);
+  // A database of format 0 (before multi-arch) names every list NAME.list.
+  await fs.writeFile(path.join(admin, 'info', 'format'), '0\n');
+  assert.equal((await m.files('sbx-same')).map((f) => f.path), ['/not/this/one']);
+  assert.equal(await listedByDpkg('sbx-same', admin), ['/not/this/one']);
+  for (const pkg of ['sbx-purged', 'sbx-unknown']) {
+    try {
+      await m.files(pkg);
+      assert.unreachable();
+    } catch (e) {
+      assert.instance(e, NotFoundError, pkg);
+    }
+    assert.is((await run('dpkg-query', [`--admindir=${admin}`, '-L', pkg])).exitCode, 1, `dpkg-query -L ${pkg} fails too`);
   }
 });
 

@@ -17,7 +17,7 @@ const host = makePaths('/');
 
 async function packageInput(paths: Paths, manager: PackageManager, pkg: string): Promise<PayloadInput> {
   const files = await manager.files(pkg);
-  return { packageFiles: await describeHostPaths(paths, files.map((f) => f.path), pkg) };
+  return { packageFiles: describeHostPaths(paths, files.map((f) => f.path), pkg) };
 }
 
 const wholes = (entries: { path: string; how: string }[]) => entries.filter((e) => e.how === 'whole').map((e) => e.path);
@@ -48,7 +48,7 @@ test('apache2 with the admin\'s --exclude and --copy', async () => {
   const p = planPayload({
     ...input,
     exclude: ['/etc/apache2/sites-enabled', '/var/www', '/etc/cron.daily/apache2'],
-    copy: await describeHostPaths(host, ['/etc/hostname']),
+    copy: describeHostPaths(host, ['/etc/hostname']),
   });
   assert.equal(wholes(p.entries), ['/etc/apache2', '/var/cache/apache2', '/var/lib/apache2', '/var/log/apache2']);
   assert.ok(singles(p.entries).includes('/etc/hostname'));
