@@ -25,6 +25,7 @@ import type { CreatePlan, NewSandbox } from './plan.js';
 import { createFill, manifestChange, recordChange, treeChange, unitFileChange } from './changes.js';
 import { crashPoint } from '../apply/crash-point.js';
 import { copyBase, removeBase } from '../upgrade/base-copy.js';
+import { allOrFirstError } from '../settled.js';
 
 export interface ApplyHooks {
   progress?: (message: string) => void;
@@ -90,13 +91,15 @@ export async function applyCreate(paths: Paths, plan: CreatePlan, hooks: ApplyHo
     fill: async (staging, undo) => {
       say(`Copying ${plan.payload.entries.length} paths of ${plan.record.packages.join(', ')} into ${plan.tree}`);
       undo.begin(...steps.copied);
-      await copyPlan(paths, { entries: plan.payload.entries, excludes: plan.payload.excludes }, staging, { onProgress: hooks.onCopy });
-      crashPoint('create:copied');
-      // The merge ancestor of a later upgrade, where the sandbox cannot write it.
+      // The base is the merge ancestor of a later upgrade, where the sandbox cannot
+      // write it. Both read the host only: the two copies run side by side.
       const base = baseDir(paths, plan.name);
-      await removeBase(paths, base);
       undo.begin(...steps.base);
-      await copyBase(paths, plan.base, base);
+      await allOrFirstError([
+        copyPlan(paths, { entries: plan.payload.entries, excludes: plan.payload.excludes }, staging, { onProgress: hooks.onCopy }),
+        removeBase(paths, base).then(() => copyBase(paths, plan.base, base)),
+      ]);
+      crashPoint('create:copied');
       undo.begin(...steps.made);
       for (const d of plan.create) await mkdirInside(staging, d.path, d);
       say(`Labelling the tree ${plan.label.fileContext}`);

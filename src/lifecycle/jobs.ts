@@ -12,6 +12,7 @@ import type { JobOutcome, JobVerb, SystemdClient } from '../systemd/client.js';
 import { unitsOf } from './sandboxes.js';
 import { SandboxError } from '../errors.js';
 import { diedAfterStart, settle } from './settle.js';
+import { throwFirstRejection } from '../settled.js';
 
 export type Verb = 'start' | 'stop' | 'restart' | 'reload';
 
@@ -63,12 +64,6 @@ async function lastLines(unit: string): Promise<string[]> {
   } catch {
     return [];
   }
-}
-
-/** The first failure, in the order the work was given (not the order it failed in). */
-function throwFirstRejection(settled: PromiseSettledResult<unknown>[]): void {
-  const first = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (first) throw first.reason;
 }
 
 export async function runSandboxJobs(
