@@ -115,9 +115,9 @@ export async function gatherFacts(paths: Paths, req: CreateRequest, client?: Sys
   const unitOwner = await resolveOwner(paths, first.get('Service', 'User'), first.get('Service', 'Group'));
   const needs = await gatherNeeds(paths, { managers, packages, listed: all, unitUser: { ...unitOwner, name: first.get('Service', 'User') ?? 'root', unit: units[0]!.name } });
   const runtimeDirs = mergeRuntimeDirs(await hostRuntimeDirs(paths, [...runtime].sort()), needs.runtimeDirs);
-  const packageFiles = [...(describeHostPaths(paths, [...listed].sort())), ...needs.siblingFiles];
+  const packageFiles = [...describeHostPaths(paths, [...listed].sort()), ...needs.siblingFiles];
   const named = units.flatMap(unitDirectories);
-  const unitDirs: UnitDir[] = [...(describeHostPaths(paths, named.map((d) => d.path))).map((h, i) => ({ ...h, directive: named[i]!.directive })), ...needs.found];
+  const unitDirs: UnitDir[] = [...describeHostPaths(paths, named.map((d) => d.path)).map((h, i) => ({ ...h, directive: named[i]!.directive })), ...needs.found];
   const copy = describeHostPaths(paths, req.copy);
   return { units, packages, packageFiles, unitDirs, unitOwner, copy, runtimeDirs, vendorNotes };
 }

@@ -15,7 +15,7 @@ const IDLE_MS = 2000;
 // The file is opened again for each hold: a lock file made anew meanwhile is the one locked.
 const HOLDER = `while IFS= read -r op; do
   case $op in
-    unlock) exec 9>&- ;;
+    unlock) exec 9>&- && echo unlocked ;;
     *) if exec 9>>"$1" && flock --exclusive --timeout "$op" 9; then echo locked; else echo "failed $?"; exec 9>&-; fi ;;
   esac
 done`;
@@ -90,7 +90,8 @@ class Holder {
         try {
           return await fn();
         } finally {
-          if (!this.gone) this.child.stdin.write('unlock\n');
+          // Answered once the descriptor is closed: when withLock returns, another process can take the lock.
+          await this.ask('unlock');
         }
       } finally {
         this.keepAlive(false);

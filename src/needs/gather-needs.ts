@@ -167,6 +167,6 @@ export async function gatherNeeds(paths: Paths, input: NeedsInput): Promise<Need
   const once = found.filter((f, i) => found.findIndex((g) => g.path === f.path && g.reason === f.reason) === i);
   const described = describeHostPaths(paths, once.map((f) => f.path));
   const facts = once.map((f, i) => ({ ...f, type: described[i]!.type })).filter((f) => f.type !== 'symlink');
-  const siblingHost = (describeHostPaths(paths, sib.files.map((f) => f.path))).map((h, i) => ({ ...h, owner: sib.files[i]!.owner }));
+  const siblingHost = describeHostPaths(paths, sib.files.map((f) => f.path)).map((h, i) => ({ ...h, owner: sib.files[i]!.owner }));
   return { siblingFiles: siblingHost.filter((h) => inPayload(h.path)), found: facts, runtimeDirs };
 }

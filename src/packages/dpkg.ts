@@ -1,5 +1,6 @@
-// dpkg, through dpkg-query (read-only). With a root, --root and --admindir
-// point it at ROOT/var/lib/dpkg; the paths it reports stay host paths.
+// dpkg, through dpkg-query and the file lists it keeps in info/ (read-only).
+// With a root, --root and --admindir point it at ROOT/var/lib/dpkg; the paths
+// it reports stay host paths.
 import { existsSync, readFileSync } from 'node:fs';
 import { NotFoundError, SandboxError } from '../errors.js';
 import { run } from '../exec.js';
